@@ -1,0 +1,76 @@
+"""集体协商质效评估平台 — the Flask application factory."""
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    from . import config as settings
+
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(settings.from_env(app.instance_path))
+    if config:
+        app.config.update(config)
+    settings.check(app.config)
+    os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
+
+    if app.config.get("TRUST_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    from .db import db
+    from .extensions import csrf, limiter, login_manager
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    limiter.init_app(app)
+
+    from . import auth, errors, main, templating
+
+    templating.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(main.bp)
+    _register_optional_blueprints(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    _quiet_logs(app)
+    return app
+
+
+AREAS = ("registry", "survey_site", "survey_admin", "assessments", "reports", "dashboards")
+
+
+def area_modules():
+    """The area packages present (each exposes ``BLUEPRINTS`` or ``bp``, and may expose ``register_cli``)."""
+    import importlib
+
+    for name in AREAS:
+        try:
+            yield importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+
+
+def _register_optional_blueprints(app: Flask) -> None:
+    for module in area_modules():
+        for bp in getattr(module, "BLUEPRINTS", None) or [getattr(module, "bp")]:
+            app.register_blueprint(bp)
+
+
+def _quiet_logs(app: Flask) -> None:
+    """Werkzeug's access log prints client addresses and survey tokens: filter it."""
+    from .logging_filters import AnonymisingFilter
+
+    logging.getLogger("werkzeug").addFilter(AnonymisingFilter())

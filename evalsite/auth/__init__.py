@@ -1,0 +1,2 @@
+"""Login, logout and password change."""
+from .views import bp  # noqa: F401

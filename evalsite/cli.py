@@ -1,0 +1,132 @@
+"""``flask --app evalsite ...`` commands shared by every area.
+
+Areas add their own commands through a ``register_cli(app)`` function.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .db import db, writing
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config():
+    from alembic.config import Config
+
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.attributes["database_url"] = current_app.config["DATABASE_URL"]
+    return cfg
+
+
+def resolve_campaign(code: str | None):
+    """The campaign named by --campaign CODE, or the current one."""
+    from .models import Campaign
+
+    if code:
+        campaign = db.session.scalar(select(Campaign).where(Campaign.code == code))
+        if campaign is None:
+            raise click.ClickException(f"找不到行动代码 {code}")
+        return campaign
+    campaign = db.session.scalar(select(Campaign).where(Campaign.is_current.is_(True)).order_by(Campaign.id.desc()))
+    if campaign is None:
+        raise click.ClickException("没有当前行动，请用 --campaign CODE 指定")
+    return campaign
+
+
+campaign_option = click.option("--campaign", "campaign_code", default=None, help="行动代码（默认当前行动）")
+
+dbcli = AppGroup("db", help="数据库迁移 (Alembic)。")
+
+
+@dbcli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    """Migrate the database named by DATABASE_URL."""
+    from alembic import command
+
+    command.upgrade(alembic_config(), revision)
+    click.echo(f"数据库已迁移到 {revision}")
+
+
+@dbcli.command("downgrade")
+@click.argument("revision", default="-1")
+def db_downgrade(revision):
+    from alembic import command
+
+    command.downgrade(alembic_config(), revision)
+
+
+@dbcli.command("current")
+def db_current():
+    from alembic import command
+
+    command.current(alembic_config())
+
+
+@dbcli.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--autogenerate", is_flag=True)
+def db_revision(message, autogenerate):
+    from alembic import command
+
+    command.revision(alembic_config(), message=message, autogenerate=autogenerate)
+
+
+@click.command("create-admin")
+@click.option("--username", prompt="用户名")
+@click.option("--password", prompt="密码", hide_input=True, confirmation_prompt=True)
+@click.option("--name", "display_name", default="市级管理员")
+def create_admin(username, password, display_name):
+    """Create a city administrator (prompts when options are missing)."""
+    from .auth.passwords import hash_password, password_problem
+    from .models import User
+
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(problem)
+    with writing():
+        if db.session.scalar(select(User).where(User.username == username)):
+            raise click.ClickException(f"用户名 {username} 已存在")
+        db.session.add(User(username=username, password_hash=hash_password(password),
+                            display_name=display_name, role="city_admin"))
+        db.session.commit()
+    click.echo(f"已创建市级管理员 {username}")
+
+
+@click.command("seed-demo")
+@click.option("--force", is_flag=True, help="清空现有数据后重新生成演示数据")
+@click.option("--seed", "rng_seed", default=2021, show_default=True)
+@click.option("--enterprises", default=300, show_default=True)
+def seed_demo(force, rng_seed, enterprises):
+    """Fill the database with the demo city and print the demo logins."""
+    from .demo import DemoAlreadySeeded, seed
+
+    try:
+        with writing():
+            logins = seed(db.session, rng_seed=rng_seed, enterprises=enterprises, force=force)
+    except DemoAlreadySeeded as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo("演示数据已生成。演示账号（用户名 / 密码）：")
+    for role, username, password, note in logins:
+        click.echo(f"  {role:<8} {username:<18} {password:<14} {note}")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(dbcli)
+    app.cli.add_command(create_admin)
+    app.cli.add_command(seed_demo)
+    from . import area_modules
+
+    for module in area_modules():
+        hook = getattr(module, "register_cli", None)
+        if hook:
+            hook(app)

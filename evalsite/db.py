@@ -1,0 +1,124 @@
+"""Database engine, sessions and the declarative base.
+
+One engine per app (kept in ``app.extensions``), one session per app
+context.  SQLite gets WAL, a busy timeout and ``BEGIN IMMEDIATE`` for write
+transactions so several gunicorn workers do not fail with "database is
+locked"; read-only requests keep plain deferred transactions.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g, request
+from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+_write_mode: contextvars.ContextVar[bool] = contextvars.ContextVar("evalsite_write_mode", default=False)
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def normalise_url(url: str) -> str:
+    """Accept the usual PostgreSQL URL spellings and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # let us emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_mode.get() else "BEGIN")
+
+
+@contextlib.contextmanager
+def writing():
+    """Mark the transactions opened inside as writes (BEGIN IMMEDIATE on SQLite)."""
+    token = _write_mode.set(True)
+    try:
+        yield
+    finally:
+        _write_mode.reset(token)
+
+
+@dataclass
+class _State:
+    engine: Engine
+    factory: sessionmaker
+
+
+class Database:
+    """Access to the current app's engine and the app-context session."""
+
+    def init_app(self, app: Flask) -> None:
+        engine = make_engine(app.config["DATABASE_URL"])
+        app.extensions["evalsite_db"] = _State(engine, sessionmaker(bind=engine, expire_on_commit=False))
+
+        @app.before_request
+        def _mark_writes():
+            if request.method not in READ_METHODS:
+                g._db_write_token = _write_mode.set(True)
+
+        @app.teardown_appcontext
+        def _close(_exc):
+            session = g.pop("_db_session", None)
+            if session is not None:
+                session.close()
+            token = g.pop("_db_write_token", None)
+            if token is not None:
+                try:
+                    _write_mode.reset(token)
+                except ValueError:
+                    _write_mode.set(False)
+
+    @property
+    def engine(self) -> Engine:
+        return current_app.extensions["evalsite_db"].engine
+
+    @property
+    def session(self) -> Session:
+        if "_db_session" not in g:
+            g._db_session = current_app.extensions["evalsite_db"].factory()
+        return g._db_session
+
+    def new_session(self) -> Session:
+        """A session independent of the request (threads, batch jobs)."""
+        return current_app.extensions["evalsite_db"].factory()
+
+
+db = Database()

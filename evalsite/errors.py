@@ -1,0 +1,43 @@
+"""Chinese error pages; a 500 never shows a traceback to the user."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+
+MESSAGES = {
+    400: ("请求无效", "提交的内容无法处理，请返回上一页检查后重试。"),
+    403: ("无权访问", "您没有权限查看或操作此内容。"),
+    404: ("页面不存在", "您要找的页面不存在，可能链接有误或已被删除。"),
+    405: ("请求方式不允许", "此页面不支持该操作。"),
+    409: ("操作冲突", "该内容的当前状态不允许此操作。"),
+    410: ("链接已失效", "此链接已失效，请向单位工会索取新的链接或二维码。"),
+    413: ("文件过大", "上传的内容超过大小限制，请压缩或拆分后重新上传。"),
+    429: ("操作过于频繁", "请稍后再试。"),
+    500: ("系统错误", "服务器出现问题，我们已记录此错误，请稍后再试。"),
+    503: ("服务暂不可用", "系统维护中，请稍后再试。"),
+}
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=title, message=detail or message), code
+    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+
+
+def init_app(app: Flask) -> None:
+    for code in MESSAGES:
+        app.register_error_handler(code, lambda e, code=code: render_error(code, getattr(e, "description_zh", None)))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(e):
+        return render_error(400, "页面已过期或表单校验失败（CSRF），请刷新页面后重新提交。")
+
+
+def abort_zh(code: int, message: str):
+    """Abort with an HTTP error whose page shows a specific Chinese message."""
+    from werkzeug.exceptions import default_exceptions
+
+    exc = default_exceptions[code]()
+    exc.description_zh = message
+    raise exc

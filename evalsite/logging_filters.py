@@ -1,0 +1,24 @@
+"""Keep respondents' IP addresses and survey tokens out of the logs."""
+from __future__ import annotations
+
+import logging
+import re
+
+_IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b|\b[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}\b", re.I)
+_TOKEN_PATH = re.compile(r"/(s|verify)/[A-Za-z0-9_\-]+")
+
+
+def scrub(text: str) -> str:
+    text = _TOKEN_PATH.sub(lambda m: f"/{m.group(1)}/…", text)
+    return _IP.sub("-", text)
+
+
+class AnonymisingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:
+            return True
+        record.msg = scrub(message)
+        record.args = ()
+        return True

@@ -1,0 +1,2 @@
+"""Home page and health check."""
+from .views import bp  # noqa: F401
