@@ -1,0 +1,17 @@
+"""Route × role matrix for the core pages (login, home, health, password)."""
+from tests.evalsite.access_matrix import LOGIN, Case, assert_matrix
+
+EVERYONE_OK = {r: 200 for r in ("ent_a", "ent_b", "district_other", "evaluator", "city")}
+
+ROUTES = [
+    Case("main.healthz", lambda w: "/healthz", {"anon": 200, **EVERYONE_OK}),
+    Case("main.home", lambda w: "/", {"anon": LOGIN, **EVERYONE_OK}),
+    Case("auth.login", lambda w: "/login", {"anon": 200, **{r: 302 for r in EVERYONE_OK}}),
+    Case("auth.logout", lambda w: "/logout", {"anon": LOGIN, **{r: 302 for r in EVERYONE_OK}}, method="POST"),
+    Case("auth.change_password", lambda w: "/account/password", {"anon": LOGIN, **EVERYONE_OK}),
+    Case("static", lambda w: "/static/site.css", {"anon": 200}),
+]
+
+
+def test_core_routes_by_role(app, world, session):
+    assert_matrix(app, world, session, ROUTES)
