@@ -17,7 +17,7 @@ from sqlalchemy import inspect, text
 from evalsite import create_app
 from evalsite.auth.passwords import hash_password
 from evalsite.creditcode import generate as generate_code
-from evalsite.db import Base, db, make_engine
+from evalsite.db import Base, make_engine
 
 PASSWORD = "Passw0rd!demo"
 _PASSWORD_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once per run
@@ -88,8 +88,16 @@ def client(app):
 
 @pytest.fixture
 def session(app):
-    with app.app_context():
-        yield db.session
+    """A session of the test's own, NOT the request's: requests get theirs.
+
+    No app context stays pushed during the test (it would make requests share
+    ``g`` and Flask-Login's cached user).  After a request, call
+    ``session.expire_all()`` (and ``session.rollback()`` on SQLite, to leave
+    an old read snapshot) before asserting on what it wrote.
+    """
+    sess = app.extensions["evalsite_db"].factory()
+    yield sess
+    sess.close()
 
 
 @dataclass
