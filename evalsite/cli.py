@@ -105,16 +105,20 @@ def create_admin(username, password, display_name):
 @click.option("--force", is_flag=True, help="清空现有数据后重新生成演示数据")
 @click.option("--seed", "rng_seed", default=2021, show_default=True)
 @click.option("--enterprises", default=300, show_default=True)
-def seed_demo(force, rng_seed, enterprises):
+@click.option("--if-empty", is_flag=True, help="数据库已有数据时跳过（退出码0），供启动脚本使用")
+def seed_demo(force, rng_seed, enterprises, if_empty):
     """Fill the database with the demo city and print the demo logins."""
-    from .demo import DemoAlreadySeeded, seed
+    from .demo import DemoAlreadySeeded, demo_logins, seed
 
     try:
         with writing():
             logins = seed(db.session, rng_seed=rng_seed, enterprises=enterprises, force=force)
     except DemoAlreadySeeded as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+        if not if_empty:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        click.echo("数据库已有数据，跳过演示数据生成。")
+        logins = demo_logins(db.session)
     click.echo("演示数据已生成。演示账号（用户名 / 密码）：")
     for role, username, password, note in logins:
         click.echo(f"  {role:<8} {username:<18} {password:<14} {note}")

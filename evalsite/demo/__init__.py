@@ -63,3 +63,21 @@ def seed(session: Session, rng_seed: int = 2021, enterprises: int = 300, force: 
         session.flush()
     session.commit()
     return ctx.logins
+
+
+def demo_logins(session: Session) -> list:
+    """The demo accounts already in the database (for a second start of the demo)."""
+    from ..models import User
+    from ..models.users import ROLES
+
+    try:
+        from .orgs import DEMO_PASSWORD
+    except ImportError:  # pragma: no cover - the orgs stage defines it
+        DEMO_PASSWORD = "（首次生成时打印的密码）"
+    logins = []
+    for role in ROLES:
+        users = session.scalars(select(User).where(User.role == role, User.active.is_(True)).order_by(User.id).limit(3))
+        for user in users:
+            note = user.enterprise.name if user.enterprise else (user.unit.name if user.unit else "")
+            logins.append((ROLES[role], user.username, DEMO_PASSWORD, note))
+    return logins
