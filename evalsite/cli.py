@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from .db import db, writing
@@ -84,6 +84,7 @@ def db_revision(message, autogenerate):
 @click.option("--username", prompt="用户名")
 @click.option("--password", prompt="密码", hide_input=True, confirmation_prompt=True)
 @click.option("--name", "display_name", default="市级管理员")
+@with_appcontext
 def create_admin(username, password, display_name):
     """Create a city administrator (prompts when options are missing)."""
     from .auth.passwords import hash_password, password_problem
@@ -106,6 +107,7 @@ def create_admin(username, password, display_name):
 @click.option("--seed", "rng_seed", default=2021, show_default=True)
 @click.option("--enterprises", default=300, show_default=True)
 @click.option("--if-empty", is_flag=True, help="数据库已有数据时跳过（退出码0），供启动脚本使用")
+@with_appcontext
 def seed_demo(force, rng_seed, enterprises, if_empty):
     """Fill the database with the demo city and print the demo logins."""
     from .demo import DemoAlreadySeeded, demo_logins, seed

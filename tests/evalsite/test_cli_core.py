@@ -1,0 +1,82 @@
+"""create-admin, the log filter and SQLite write transactions."""
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy import select
+
+from evalsite.db import db, writing
+from evalsite.logging_filters import AnonymisingFilter, scrub
+from evalsite.models import AuditEntry, User
+
+
+def test_create_admin_with_options(app, session):
+    result = app.test_cli_runner().invoke(args=["create-admin", "--username", "boss", "--password", "Secret123x"])
+    assert result.exit_code == 0, result.output
+    user = session.scalar(select(User).where(User.username == "boss"))
+    assert user.role == "city_admin" and user.password_hash.startswith("$argon2")
+
+
+def test_create_admin_prompts_for_missing_values(app, session):
+    result = app.test_cli_runner().invoke(args=["create-admin"], input="boss2\nSecret123x\nSecret123x\n")
+    assert result.exit_code == 0, result.output
+    assert session.scalar(select(User).where(User.username == "boss2")) is not None
+
+
+def test_create_admin_refuses_weak_password_and_duplicates(app, session):
+    runner = app.test_cli_runner()
+    weak = runner.invoke(args=["create-admin", "--username", "x", "--password", "123"])
+    assert weak.exit_code != 0 and "至少需要8个字符" in weak.output
+    runner.invoke(args=["create-admin", "--username", "dup", "--password", "Secret123x"])
+    again = runner.invoke(args=["create-admin", "--username", "dup", "--password", "Secret123x"])
+    assert again.exit_code != 0 and "已存在" in again.output
+
+
+def test_log_filter_removes_addresses_and_tokens():
+    line = '203.0.113.9 - - [25/Nov/2026] "GET /s/Abc_123-xyz HTTP/1.1" 200 -'
+    cleaned = scrub(line)
+    assert "203.0.113.9" not in cleaned and "Abc_123-xyz" not in cleaned
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, "%s %s", ("10.1.2.3", "/s/tok"), None)
+    AnonymisingFilter().filter(record)
+    assert "10.1.2.3" not in record.getMessage() and "tok" not in record.getMessage()
+
+
+def test_audit_log_is_append_only(app, session):
+    import pytest
+
+    from evalsite.models.audit import AuditLogIsAppendOnly
+
+    entry = AuditEntry(action="x", object_type="y", username="t")
+    session.add(entry)
+    session.commit()
+    entry.action = "changed"
+    with pytest.raises(AuditLogIsAppendOnly):
+        session.commit()
+    session.rollback()
+    session.delete(entry)
+    with pytest.raises(AuditLogIsAppendOnly):
+        session.commit()
+
+
+def test_concurrent_writers_do_not_fail(app):
+    """Several threads writing at once: no 'database is locked' (BEGIN IMMEDIATE + busy timeout on SQLite)."""
+    errors = []
+
+    def work(i):
+        try:
+            with app.app_context(), writing():
+                for j in range(10):
+                    db.session.add(AuditEntry(action="t", object_type="thread", object_id=f"{i}-{j}", username="t"))
+                    db.session.commit()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with app.app_context():
+        assert len(db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "thread")).all()) == 80
