@@ -141,3 +141,26 @@ def test_report_renders_fast():
         render_report(data)
     per = (time.perf_counter() - t0) / runs
     assert per < 0.3, f"{per:.3f}s per report"
+
+
+def test_register_fonts_is_idempotent_and_threadsafe():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from evalsite.pdf.fonts import register_fonts
+    with ThreadPoolExecutor(4) as ex:
+        names = set(ex.map(lambda _: register_fonts(), range(8)))
+    assert len(names) == 1
+
+
+def test_missing_font_gives_a_clear_error(monkeypatch, tmp_path):
+    from evalsite.pdf import fonts
+    monkeypatch.setattr(fonts, "_registered", None)
+    monkeypatch.setenv("EVALSITE_FONT_PATH", str(tmp_path / "nope.ttc"))
+    with pytest.raises(fonts.FontMissingError, match="EVALSITE_FONT_PATH"):
+        fonts.register_fonts()
+
+
+def test_escaping_keeps_markup_literal():
+    from evalsite.pdf.common import esc
+    assert esc("<b>A&B</b>") == "&lt;b&gt;A&amp;B&lt;/b&gt;"
+    assert esc(None) == "" and esc("a\nb") == "a<br/>b"
