@@ -75,3 +75,39 @@ def assert_matrix(app, world, session, cases: list[Case]) -> None:
             if resp.status_code >= 500:
                 failures.append(f"{case.method} {url} as {role}: server error")
     assert failures == [], "\n".join(failures)
+
+
+def all_cases() -> list[Case]:
+    """Every Case of every tests/evalsite/test_access_*.py module."""
+    import importlib
+    import pkgutil
+
+    import tests.evalsite as pkg
+
+    cases = []
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        if info.name.startswith("test_access_") and info.name != "test_access_coverage":
+            cases.extend(getattr(importlib.import_module(f"tests.evalsite.{info.name}"), "ROUTES", []))
+    return cases
+
+
+def markdown_table() -> str:
+    """The route × role table for the docs and the closing note."""
+
+    def show(value):
+        if value is None:
+            return ""
+        if value == LOGIN:
+            return "login"
+        if isinstance(value, tuple):
+            return "/".join(str(v) for v in value)
+        return str(value)
+
+    lines = ["| method | endpoint | " + " | ".join(ROLES) + " |", "|---|---|" + "---|" * len(ROLES)]
+    for case in all_cases():
+        lines.append(f"| {case.method} | {case.endpoint} | " + " | ".join(show(case.expect.get(r)) for r in ROLES) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m tests.evalsite.access_matrix
+    print(markdown_table())
