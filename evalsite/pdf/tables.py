@@ -61,16 +61,31 @@ def header_rows(columns: Sequence[tuple[str, str]]) -> tuple[list[list], list[tu
     return ([top, bottom] if two else [top]), spans
 
 
-def column_widths(data: AnnexTableData) -> list[float]:
-    """Share the page by content: long text columns wider, counts narrow."""
+def column_widths(data: AnnexTableData, font_size: float = 7.0) -> list[float]:
+    """Share the page by content: long text columns wider, counts narrow.
+
+    Short text columns (the unit name of 附件1) get at least the width of their
+    longest cell, so "环翠区" never breaks one character per line.
+    """
     n = len(data.columns)
-    weights = []
+    weights, floors = [], []
     for c in range(n):
-        longest = max((len(cell_text(r[c])) for r in data.rows if c < len(r)), default=0)
+        texts = [cell_text(r[c]) for r in data.rows if c < len(r)]
+        if data.total_row is not None and c < len(data.total_row):
+            texts.append(cell_text(data.total_row[c]))
+        longest = max((len(t) for t in texts), default=0)
         head = max(len(data.columns[c][0]) if not data.columns[c][1] else 0, len(data.columns[c][1]))
         weights.append(max(3.0, min(14.0, max(longest * 0.9, head / 2.2))))
+        numeric = all(is_numeric(r[c]) for r in data.rows if c < len(r) and r[c] not in (None, ""))
+        floors.append(0.0 if numeric or longest > 12 else longest * font_size + 8)
     total = sum(weights) or 1.0
-    return [CONTENT_W * w / total for w in weights]
+    widths = [CONTENT_W * w / total for w in weights]
+    short = [c for c in range(n) if widths[c] < floors[c]]
+    if short:
+        fixed = sum(floors[c] for c in short)
+        rest = sum(weights[c] for c in range(n) if c not in short) or 1.0
+        widths = [floors[c] if c in short else (CONTENT_W - fixed) * weights[c] / rest for c in range(n)]
+    return widths
 
 
 def _body_row(values: Sequence[Cell], n: int) -> list:
