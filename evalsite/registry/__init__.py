@@ -1,0 +1,20 @@
+"""Registry: enterprises, collective contracts, campaigns and enrolment, accounts, import and the audit log.
+
+One blueprint named ``registry`` because the shared navigation names its
+endpoints; the views are split by responsibility into ``views_*`` modules.
+"""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("registry", __name__)
+BLUEPRINTS = [bp]
+
+from . import (views_campaigns, views_contracts, views_enterprises, views_import,  # noqa: E402,F401
+               views_users)
+
+
+def register_cli(app) -> None:
+    from .cli import import_registry_command
+
+    app.cli.add_command(import_registry_command)

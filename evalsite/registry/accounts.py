@@ -1,0 +1,87 @@
+"""Account rules: which roles and units an administrator may give, and the audited writes.
+
+District administrators create only district administrators and evaluators of
+their own unit, and enterprise accounts for enterprises in it.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..audit import record
+from ..auth.passwords import hash_password
+from ..creditcode import validate as validate_code
+from ..db import db
+from ..models import Enterprise, ReportingUnit, User
+from ..models.users import ROLES, SIDES
+from .permissions import CREATABLE_ROLES
+
+
+def account_problems(creator: User, role: str, unit_id: int | None, enterprise_code: str,
+                     side: str) -> tuple[dict[str, list[str]], dict]:
+    """Field errors, and the resolved values {role, unit_id, enterprise_id, side} when there are none."""
+    errors: dict[str, list[str]] = {}
+    values = {"role": role, "unit_id": None, "enterprise_id": None, "side": None}
+
+    def err(name, message):
+        errors.setdefault(name, []).append(message)
+
+    if role not in ROLES:
+        err("role", "请选择角色")
+        return errors, values
+    if role not in CREATABLE_ROLES.get(creator.role, ()):
+        err("role", f"您无权创建“{ROLES[role]}”账号")
+        return errors, values
+    if role in ("district_admin", "evaluator"):
+        unit = db.session.get(ReportingUnit, unit_id) if unit_id else None
+        if unit is None or unit.kind == "city":
+            err("unit_id", "请选择所属单位（区市、功能区或市直工会）")
+        elif creator.role == "district_admin" and unit.id != creator.unit_id:
+            err("unit_id", "只能为本单位创建账号")
+        else:
+            values["unit_id"] = unit.id
+    if role == "enterprise":
+        check = validate_code(enterprise_code or "")
+        enterprise = None
+        if not check.ok:
+            err("enterprise_code", check.error)
+        else:
+            enterprise = db.session.scalar(select(Enterprise).where(Enterprise.credit_code == check.code))
+            if enterprise is None:
+                err("enterprise_code", f"平台内没有统一社会信用代码为 {check.code} 的企业")
+            elif creator.role == "district_admin" and enterprise.unit_id != creator.unit_id:
+                err("enterprise_code", f"{enterprise.name} 不属于本单位，不能为其创建账号")
+            else:
+                values["enterprise_id"] = enterprise.id
+                values["unit_id"] = enterprise.unit_id
+        if side not in SIDES:
+            err("side", "企业用户须选择职工方或企业方")
+        else:
+            values["side"] = side
+    return errors, values
+
+
+def create_user(username: str, display_name: str, password: str, values: dict) -> User:
+    user = User(username=username, display_name=display_name, password_hash=hash_password(password), **values)
+    db.session.add(user)
+    db.session.flush()
+    record("user_create", "user", user.id, f"创建账号 {username}（{ROLES[user.role]}）",
+           {k: v for k, v in values.items() if v is not None})
+    return user
+
+
+def set_active(user: User, active: bool) -> None:
+    """Deactivation (and reactivation) bumps session_version so every open session of the user ends."""
+    user.active = active
+    user.session_version = (user.session_version or 1) + 1
+    record("user_reactivate" if active else "user_deactivate", "user", user.id,
+           f"{'启用' if active else '停用'}账号 {user.username}")
+
+
+def reset_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.session_version = (user.session_version or 1) + 1
+    record("user_password_reset", "user", user.id, f"重置账号 {user.username} 的密码")
+
+
+def username_taken(username: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.username == username)) is not None

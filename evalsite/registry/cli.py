@@ -1,0 +1,40 @@
+"""``flask --app evalsite import-registry FILE [--dry-run]``: the web import's checks, from a shell."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from ..db import db, writing
+from . import import_service
+from .importer import ImportFileError
+
+
+@click.command("import-registry")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="只检查，不写入数据库")
+@with_appcontext
+def import_registry_command(path, dry_run):
+    """Import an enterprise registry (XLSX or CSV); exit code 1 when any row is bad."""
+    data = Path(path).read_bytes()
+    try:
+        with writing():
+            result = import_service.preview(Path(path).name, data)
+            for row in result.bad_rows:
+                click.echo(f"第{row.line}行 {row.raw.get('企业名称', '')}：" + "；".join(row.errors), err=True)
+            if not result.ok:
+                click.echo(f"共 {len(result.bad_rows)} 行有错误，未写入任何数据。", err=True)
+                sys.exit(1)
+            counts = result.counts
+            if dry_run:
+                click.echo(f"检查通过（未写入）：将新增 {counts['created']} 家，更新 {counts['updated']} 家，"
+                           f"未变 {counts['unchanged']} 家。")
+                return
+            import_service.write(result, Path(path).name)
+            db.session.commit()
+    except ImportFileError as exc:
+        click.echo(f"文件无法导入：{exc}", err=True)
+        sys.exit(1)
+    click.echo(f"导入完成：新增 {counts['created']} 家，更新 {counts['updated']} 家，未变 {counts['unchanged']} 家。")

@@ -1,0 +1,148 @@
+"""Writes for enterprises, contracts and meetings, each audited in the same transaction."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..access import can_edit_enterprise
+from ..audit import record
+from ..creditcode import validate as validate_code
+from ..db import db
+from ..models import BargainingMeeting, CollectiveContract, ContractCoverage, Enterprise, Industry
+from . import contract_rules
+
+ENTERPRISE_FIELDS = ("name", "credit_code", "unit_id", "industry_id", "headcount", "unionised", "above_size",
+                     "normally_operating", "address", "union_chair", "union_chair_phone", "hr_contact",
+                     "hr_contact_phone", "notes")
+
+
+def _plain(value):
+    """A JSON-safe copy of a column value for the audit details."""
+    if isinstance(value, (dt.date, Decimal)):
+        return str(value)
+    return value
+
+
+def apply_changes(obj, values: dict) -> dict:
+    """Set attributes and return {field: [old, new]} for those that changed."""
+    changes = {}
+    for name, new in values.items():
+        old = getattr(obj, name, None)
+        if old != new:
+            changes[name] = [_plain(old), _plain(new)]
+            setattr(obj, name, new)
+    return changes
+
+
+def code_owner(code: str, exclude_id: int | None = None) -> Enterprise | None:
+    stmt = select(Enterprise).where(Enterprise.credit_code == code)
+    if exclude_id:
+        stmt = stmt.where(Enterprise.id != exclude_id)
+    return db.session.scalar(stmt)
+
+
+def save_enterprise(enterprise: Enterprise | None, values: dict) -> Enterprise:
+    creating = enterprise is None
+    if creating:
+        enterprise = Enterprise()
+        db.session.add(enterprise)
+    changes = apply_changes(enterprise, {k: values[k] for k in ENTERPRISE_FIELDS if k in values})
+    db.session.flush()
+    if creating or changes:
+        action = "enterprise_create" if creating else "enterprise_update"
+        verb = "新增企业" if creating else "修改企业"
+        record(action, "enterprise", enterprise.id, f"{verb} {enterprise.name}", {"changes": changes})
+    return enterprise
+
+
+# --- contracts --------------------------------------------------------------------------------
+
+def local_min_wage() -> Decimal:
+    return Decimal(str(current_app.config.get("LOCAL_MIN_WAGE", contract_rules.LOCAL_MIN_WAGE)))
+
+
+def is_new_form(contract: CollectiveContract, industry_id: int | None = None) -> bool:
+    if contract.enterprise is not None:
+        return contract.enterprise.is_new_form
+    industry = db.session.get(Industry, industry_id) if industry_id else contract.industry
+    return bool(industry and industry.is_new_form)
+
+
+def check_contract(contract: CollectiveContract, values: dict, industry_id=None, linked: int = 0):
+    return contract_rules.check(values, new_form=is_new_form(contract, industry_id), linked_enterprises=linked,
+                                local_min_wage=local_min_wage())
+
+
+def parse_coverage(text: str, user) -> tuple[list[Enterprise], list[str]]:
+    """Enterprises named by credit codes (one per line); each must be valid, exist and be in scope."""
+    found, errors, seen = [], [], set()
+    for line_no, raw in enumerate((text or "").splitlines(), start=1):
+        if not raw.strip():
+            continue
+        check = validate_code(raw)
+        if not check.ok:
+            errors.append(f"第{line_no}行 {raw.strip()}：{check.error}")
+            continue
+        if check.code in seen:
+            continue
+        seen.add(check.code)
+        enterprise = code_owner(check.code)
+        if enterprise is None:
+            errors.append(f"第{line_no}行 {check.code}：平台内没有此代码的企业")
+        elif not can_edit_enterprise(user, enterprise):
+            errors.append(f"第{line_no}行 {check.code}：{enterprise.name} 不在您管理的范围内")
+        else:
+            found.append(enterprise)
+    return found, errors
+
+
+def save_contract(contract: CollectiveContract, values: dict, coverage: list[Enterprise] | None = None) -> list:
+    creating = contract.id is None
+    if creating:
+        db.session.add(contract)
+    changes = apply_changes(contract, values)
+    db.session.flush()
+    if coverage is not None:
+        wanted = {e.id for e in coverage}
+        for row in list(contract.coverage):
+            if row.enterprise_id not in wanted:
+                contract.coverage.remove(row)
+        have = {row.enterprise_id for row in contract.coverage}
+        for ent_id in sorted(wanted - have):
+            contract.coverage.append(ContractCoverage(enterprise_id=ent_id))
+        if wanted != have:
+            changes["coverage"] = [sorted(have), sorted(wanted)]
+    db.session.flush()
+    if creating or changes:
+        action = "contract_create" if creating else "contract_update"
+        verb = "新增集体合同" if creating else "修改集体合同"
+        record(action, "contract", contract.id, f"{verb} {contract.title}", {"changes": changes})
+    return list(changes)
+
+
+def delete_contract(contract: CollectiveContract) -> None:
+    record("contract_delete", "contract", contract.id, f"删除集体合同 {contract.title}",
+           {"enterprise_id": contract.enterprise_id, "scope": contract.scope, "kind": contract.kind})
+    db.session.delete(contract)
+
+
+def save_meeting(contract: CollectiveContract, meeting: BargainingMeeting | None, values: dict) -> BargainingMeeting:
+    creating = meeting is None
+    if creating:
+        meeting = BargainingMeeting(contract_id=contract.id)
+        db.session.add(meeting)
+    changes = apply_changes(meeting, values)
+    db.session.flush()
+    if creating or changes:
+        record("meeting_create" if creating else "meeting_update", "contract", contract.id,
+               f"{'新增' if creating else '修改'}协商会议 {meeting.date}", {"meeting_id": meeting.id, "changes": changes})
+    return meeting
+
+
+def delete_meeting(meeting: BargainingMeeting) -> None:
+    record("meeting_delete", "contract", meeting.contract_id, f"删除协商会议 {meeting.date}",
+           {"meeting_id": meeting.id})
+    db.session.delete(meeting)

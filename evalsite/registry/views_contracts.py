@@ -1,0 +1,178 @@
+"""Collective contracts: per enterprise and industry/regional, with their meetings."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from ..access import admin_required
+from ..db import db
+from ..models import BargainingMeeting, CollectiveContract, ContractCoverage, Enterprise
+from ..models.contracts import CONTRACT_KINDS, OFFER_BY, REVIEW_RESULTS
+from . import bp, service
+from .common import all_industries, all_units, paginate, units_for
+from .forms import ContractForm, MeetingForm
+from .permissions import can_edit_contract, contract_or_403, editable_enterprise_or_403
+
+AREA_ONLY = ("scope", "unit_id", "industry_id", "coverage_codes")
+
+
+def _form(contract: CollectiveContract, area: bool) -> ContractForm:
+    form = ContractForm(obj=contract if contract.id else None)
+    if area:
+        form.unit_id.choices = [(u.id, u.name) for u in units_for(current_user)]
+        form.industry_id.choices = [(0, "（未填）")] + [
+            (i.id, i.name + ("（新业态）" if i.is_new_form else "")) for i in all_industries()]
+        if request.method == "GET" and contract.id:
+            form.coverage_codes.data = "\n".join(sorted(c.enterprise.credit_code for c in contract.coverage))
+            form.industry_id.data = contract.industry_id or 0
+    else:
+        for name in AREA_ONLY:
+            delattr(form, name)
+    return form
+
+
+def _save(form: ContractForm, contract: CollectiveContract, area: bool):
+    """Validate (form + contract_rules), save, flash the legal warnings; 400 with messages otherwise."""
+    if form.is_submitted():
+        valid = form.validate()  # the rules run too, so every message shows at once
+        values, coverage, linked = form.values(), None, 0
+        if area:
+            coverage, problems = service.parse_coverage(form.coverage_codes.data, current_user)
+            form.coverage_codes.errors.extend(problems)
+            linked = len(coverage)
+            values.update(scope=form.scope.data, unit_id=form.unit_id.data, industry_id=form.industry_id.data or None)
+        rules = service.check_contract(contract, values, values.get("industry_id"), linked)
+        for name, messages in rules.errors.items():
+            form[name].errors.extend(messages)
+        if valid and not any(f.errors for f in form):
+            service.save_contract(contract, values, coverage)
+            db.session.commit()
+            flash("集体合同已保存。", "success")
+            for warning in rules.warnings:
+                flash("提示：" + warning, "warning")
+            return redirect(url_for("registry.contract_detail", contract_id=contract.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("registry/contract_form.html", form=form, contract=contract, area=area), status
+
+
+@bp.route("/enterprises/<int:enterprise_id>/contracts/new", methods=["GET", "POST"])
+@admin_required
+def contract_new(enterprise_id: int):
+    enterprise = editable_enterprise_or_403(enterprise_id)
+    contract = CollectiveContract(scope="enterprise", enterprise=enterprise, unit_id=enterprise.unit_id,
+                                  industry_id=enterprise.industry_id)
+    return _save(_form(contract, False), contract, False)
+
+
+@bp.get("/area-contracts")
+@admin_required
+def area_contract_list():
+    stmt = select(CollectiveContract).where(CollectiveContract.scope != "enterprise")
+    if current_user.role == "district_admin":
+        mine = select(ContractCoverage.contract_id).join(Enterprise).where(Enterprise.unit_id == current_user.unit_id)
+        stmt = stmt.where(or_(CollectiveContract.unit_id == current_user.unit_id, CollectiveContract.id.in_(mine)))
+    f = {k: (request.args.get(k) or "").strip() for k in ("q", "industry", "kind", "unit")}
+    if f["q"]:
+        stmt = stmt.where(CollectiveContract.title.contains(f["q"]))
+    if f["industry"].isdigit():
+        stmt = stmt.where(CollectiveContract.industry_id == int(f["industry"]))
+    if f["unit"].isdigit():
+        stmt = stmt.where(CollectiveContract.unit_id == int(f["unit"]))
+    if f["kind"] in CONTRACT_KINDS:
+        stmt = stmt.where(CollectiveContract.kind == f["kind"])
+    stmt = stmt.order_by(CollectiveContract.signing_date.desc(), CollectiveContract.id.desc())
+    contracts, page = paginate(stmt, request.args.get("page", 1, type=int))
+    return render_template("registry/area_contract_list.html", contracts=contracts, page=page, f=f,
+                           industries=all_industries(), kinds=CONTRACT_KINDS,
+                           units=all_units() if current_user.role == "city_admin" else [])
+
+
+@bp.route("/area-contracts/new", methods=["GET", "POST"])
+@admin_required
+def area_contract_new():
+    contract = CollectiveContract(scope="industry")
+    return _save(_form(contract, True), contract, True)
+
+
+def _detail(contract: CollectiveContract, meeting_form=None, failed_meeting: int | None = None, status=200):
+    rules = service.check_contract(contract, {n: getattr(contract, n) for n in ContractForm.MODEL_FIELDS},
+                                   linked=len(contract.coverage))
+    blank = MeetingForm(formdata=None)
+    add_form = meeting_form if meeting_form is not None and failed_meeting is None else blank
+    return render_template("registry/contract_detail.html", c=contract, warnings=rules.warnings,
+                           can_edit=can_edit_contract(current_user, contract), add_form=add_form,
+                           edit_form=meeting_form or blank, failed_meeting=failed_meeting,
+                           offer_labels=OFFER_BY, review_labels=REVIEW_RESULTS), status
+
+
+@bp.get("/contracts/<int:contract_id>")
+@login_required
+def contract_detail(contract_id: int):
+    return _detail(contract_or_403(contract_id))
+
+
+@bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
+@admin_required
+def contract_edit(contract_id: int):
+    contract = contract_or_403(contract_id, edit=True)
+    area = contract.enterprise_id is None
+    return _save(_form(contract, area), contract, area)
+
+
+@bp.post("/contracts/<int:contract_id>/delete")
+@admin_required
+def contract_delete(contract_id: int):
+    contract = contract_or_403(contract_id, edit=True)
+    enterprise_id = contract.enterprise_id
+    service.delete_contract(contract)
+    db.session.commit()
+    flash("集体合同已删除。", "success")
+    if enterprise_id:
+        return redirect(url_for("registry.enterprise_detail", enterprise_id=enterprise_id))
+    return redirect(url_for("registry.area_contract_list"))
+
+
+@bp.post("/contracts/<int:contract_id>/meetings")
+@admin_required
+def meeting_add(contract_id: int):
+    contract = contract_or_403(contract_id, edit=True)
+    form = MeetingForm()
+    if not form.validate_on_submit():
+        return _detail(contract, form, None, 400)
+    service.save_meeting(contract, None, {"date": form.date.data, "online": form.online.data,
+                                          "notes": (form.notes.data or "").strip() or None})
+    db.session.commit()
+    flash("协商会议已添加。", "success")
+    return redirect(url_for("registry.contract_detail", contract_id=contract.id) + "#meetings")
+
+
+def _meeting_or_404(meeting_id: int) -> tuple[BargainingMeeting, CollectiveContract]:
+    meeting = db.session.get(BargainingMeeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting, contract_or_403(meeting.contract_id, edit=True)
+
+
+@bp.post("/meetings/<int:meeting_id>")
+@admin_required
+def meeting_update(meeting_id: int):
+    meeting, contract = _meeting_or_404(meeting_id)
+    form = MeetingForm()
+    if not form.validate_on_submit():
+        return _detail(contract, form, meeting.id, 400)
+    service.save_meeting(contract, meeting, {"date": form.date.data, "online": form.online.data,
+                                             "notes": (form.notes.data or "").strip() or None})
+    db.session.commit()
+    flash("协商会议已修改。", "success")
+    return redirect(url_for("registry.contract_detail", contract_id=contract.id) + "#meetings")
+
+
+@bp.post("/meetings/<int:meeting_id>/delete")
+@admin_required
+def meeting_delete(meeting_id: int):
+    meeting, contract = _meeting_or_404(meeting_id)
+    service.delete_meeting(meeting)
+    db.session.commit()
+    flash("协商会议已删除。", "success")
+    return redirect(url_for("registry.contract_detail", contract_id=contract.id) + "#meetings")

@@ -1,0 +1,143 @@
+"""Accounts (administrators, within their scope) and the audit log (city administrator)."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..access import admin_required, city_admin_required, scope_users
+from ..audit import record
+from ..db import db
+from ..errors import abort_zh
+from ..models import AuditEntry, User
+from ..models.users import ROLES, SIDES
+from . import accounts, bp
+from .common import all_units, bool_arg, paginate, units_for
+from .forms_admin import PasswordResetForm, UserCreateForm, UserEditForm
+from .permissions import CREATABLE_ROLES, managed_user_or_403
+from .service import apply_changes
+
+
+@bp.get("/users")
+@admin_required
+def user_list():
+    stmt = scope_users(select(User), current_user)
+    f = {k: (request.args.get(k) or "").strip() for k in ("q", "role", "unit", "active")}
+    if f["q"]:
+        stmt = stmt.where(User.username.contains(f["q"]) | User.display_name.contains(f["q"]))
+    if f["role"] in ROLES:
+        stmt = stmt.where(User.role == f["role"])
+    if f["unit"].isdigit():
+        stmt = stmt.where(User.unit_id == int(f["unit"]))
+    if bool_arg(f["active"]) is not None:
+        stmt = stmt.where(User.active.is_(bool_arg(f["active"])))
+    users, page = paginate(stmt.order_by(User.role, User.username), request.args.get("page", 1, type=int))
+    return render_template("registry/user_list.html", users=users, page=page, f=f, roles=ROLES,
+                           units=all_units() if current_user.role == "city_admin" else [])
+
+
+def _unit_choices():
+    return [(0, "（请选择）")] + [(u.id, u.name) for u in units_for(current_user)]
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def user_new():
+    form = UserCreateForm()
+    form.role.choices = [(r, ROLES[r]) for r in CREATABLE_ROLES[current_user.role]]
+    form.unit_id.choices = _unit_choices()
+    if form.validate_on_submit():
+        username = form.username.data.strip()
+        errors, values = accounts.account_problems(current_user, form.role.data, form.unit_id.data,
+                                                   form.enterprise_code.data, form.side.data)
+        if accounts.username_taken(username):
+            errors.setdefault("username", []).append(f"用户名 {username} 已存在")
+        for name, messages in errors.items():
+            form[name].errors.extend(messages)
+        if not errors:
+            user = accounts.create_user(username, form.display_name.data.strip(), form.password.data, values)
+            db.session.commit()
+            flash(f"已创建账号 {user.username}。请将初始密码通过安全渠道告知本人，并提醒其登录后修改。", "success")
+            return redirect(url_for("registry.user_list"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("registry/user_form.html", form=form, user=None), status
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@admin_required
+def user_edit(user_id: int):
+    user = managed_user_or_403(user_id)
+    form = UserEditForm(obj=user)
+    form.unit_id.choices = _unit_choices()
+    if request.method == "GET":
+        form.unit_id.data = user.unit_id or 0
+    if form.validate_on_submit():
+        values = {"display_name": form.display_name.data.strip()}
+        if user.role in ("district_admin", "evaluator"):
+            errors, resolved = accounts.account_problems(current_user, user.role, form.unit_id.data, "", "")
+            form.unit_id.errors.extend(errors.get("unit_id", []))
+            values["unit_id"] = resolved["unit_id"]
+        if user.role == "enterprise":
+            if form.side.data not in SIDES:
+                form.side.errors.append("企业用户须选择职工方或企业方")
+            values["side"] = form.side.data
+        if not form.unit_id.errors and not form.side.errors:
+            changes = apply_changes(user, values)
+            if changes:
+                record("user_update", "user", user.id, f"修改账号 {user.username}", {"changes": changes})
+            db.session.commit()
+            flash("账号已保存。", "success")
+            return redirect(url_for("registry.user_list"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("registry/user_form.html", form=form, user=user), status
+
+
+def _toggle(user_id: int, active: bool):
+    user = managed_user_or_403(user_id)
+    if user.id == current_user.id:
+        abort_zh(409, "不能停用或启用自己的账号。")
+    accounts.set_active(user, active)
+    db.session.commit()
+    flash(f"账号 {user.username} 已{'启用' if active else '停用'}。", "success")
+    return redirect(url_for("registry.user_list"))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@admin_required
+def user_deactivate(user_id: int):
+    return _toggle(user_id, False)
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@admin_required
+def user_reactivate(user_id: int):
+    return _toggle(user_id, True)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@admin_required
+def user_reset_password(user_id: int):
+    user = managed_user_or_403(user_id)
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        accounts.reset_password(user, form.new.data)
+        db.session.commit()
+        flash(f"已重置 {user.username} 的密码，其已登录的会话均已失效。", "success")
+        return redirect(url_for("registry.user_list"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("registry/user_password.html", form=form, user=user), status
+
+
+@bp.get("/audit")
+@city_admin_required
+def audit_log():
+    stmt = select(AuditEntry)
+    f = {k: (request.args.get(k) or "").strip() for k in ("user", "action")}
+    if f["user"]:
+        stmt = stmt.where(AuditEntry.username == f["user"])
+    if f["action"]:
+        stmt = stmt.where(AuditEntry.action == f["action"])
+    entries, page = paginate(stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
+                             request.args.get("page", 1, type=int), size=50)
+    actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+    return render_template("registry/audit_log.html", entries=entries, page=page, f=f, actions=actions)
