@@ -1,0 +1,99 @@
+"""Survey definitions, links, one-time ballot codes and anonymous submissions.
+
+A submission stores only what the metrics need (campaign, enterprise,
+audience, definition hash, idempotency key, answers, the day): no address,
+browser, account, link or time of day, so nobody can trace an answer back.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base
+from .base import utcnow
+from .campaigns import Campaign
+from .orgs import Enterprise
+
+AUDIENCES = {"worker": "职工问卷", "employer": "企业方问卷"}
+LINK_STATUSES = {"open": "开放", "closed": "已关闭", "rotated": "已更换"}
+
+
+class SurveyDefinition(Base):
+    """A questionnaire version, stored by the SHA-256 of its canonical form."""
+
+    __tablename__ = "survey_definition"
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(32))
+    audience: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    yaml_text: Mapped[str] = mapped_column(Text)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    uploaded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+
+class SurveyLink(Base):
+    """The unguessable address one enterprise's workers (or managers) answer at."""
+
+    __tablename__ = "survey_link"
+    __table_args__ = (Index("ix_survey_link_scope", "campaign_id", "enterprise_id", "audience"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    audience: Mapped[str] = mapped_column(String(16))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    opens_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    closes_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    daily_cap: Mapped[Optional[int]] = mapped_column(Integer)
+    ballots_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    rotated_from_id: Mapped[Optional[int]] = mapped_column(ForeignKey("survey_link.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship()
+    enterprise: Mapped[Enterprise] = relationship()
+
+    @property
+    def audience_label(self) -> str:
+        return AUDIENCES.get(self.audience, self.audience)
+
+    @property
+    def status_label(self) -> str:
+        return LINK_STATUSES.get(self.status, self.status)
+
+
+class BallotCode(Base):
+    """A one-time code; only its hash is kept, and never which answer used it."""
+
+    __tablename__ = "ballot_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("survey_link.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Submission(Base):
+    """One respondent's answers; see the module docstring for what is NOT here."""
+
+    __tablename__ = "submission"
+    __table_args__ = (Index("ix_submission_scope", "campaign_id", "enterprise_id", "audience"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    audience: Mapped[str] = mapped_column(String(16))
+    definition_hash: Mapped[str] = mapped_column(String(64))
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    answers: Mapped[dict] = mapped_column(JSON)
+    submitted_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class SubmissionCounter(Base):
+    """Submissions per link and day, for the stuffing cap when Redis is absent."""
+
+    __tablename__ = "submission_counter"
+    link_id: Mapped[int] = mapped_column(ForeignKey("survey_link.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

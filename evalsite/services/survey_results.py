@@ -1,0 +1,147 @@
+"""Rates, distributions and monitoring from stored submissions.
+
+Submissions may answer different definition versions (each stores its hash),
+so counts are taken per version and summed before the privacy threshold and
+the Wilson interval are applied to the total.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from surveys import Rate, distribution, employer_rates, free_text, load_settings, required_sample, sample_status, worker_rates
+from surveys.stats import wilson_interval
+
+from ..models import Campaign, Enrolment, Enterprise, Submission
+from .surveys import definition_by_hash, pinned_definition, response_counts
+
+
+@dataclass(frozen=True)
+class SurveyRate(Rate):
+    """A Rate that also says whether the sample is large enough to score on."""
+    sufficient: bool = False
+
+
+def answer_sets(session: Session, campaign_id: int, audience: str, enterprise_ids=None) -> dict[str, list]:
+    """definition hash → list of answer dicts, for the enterprises given (None = all)."""
+    stmt = select(Submission.definition_hash, Submission.answers).where(
+        Submission.campaign_id == campaign_id, Submission.audience == audience)
+    if enterprise_ids is not None:
+        stmt = stmt.where(Submission.enterprise_id.in_(enterprise_ids))
+    groups: dict[str, list] = defaultdict(list)
+    for digest, answers in session.execute(stmt):
+        groups[digest].append(answers or {})
+    return groups
+
+
+def combined_rates(session: Session, audience: str, groups: dict[str, list], min_sample: int | None = None) -> dict:
+    """key → SurveyRate over every version's answers (suppressed below the minimum group)."""
+    settings = load_settings()
+    raw = dataclasses.replace(settings, min_group_size=1)
+    compute = worker_rates if audience == "worker" else employer_rates
+    totals: dict[str, list] = {}
+    for digest, sets in groups.items():
+        definition = definition_by_hash(session, digest)
+        if definition is None or not sets:
+            continue
+        for key, r in compute(definition, sets, settings=raw).items():
+            entry = totals.setdefault(key, [r.label, 0, 0])
+            entry[1] += r.numerator or 0
+            entry[2] += r.n
+    minimum = settings.min_sample if audience == "worker" else settings.employer_min_sample
+    minimum = min_sample if min_sample is not None else minimum
+    out = {}
+    for key, (label, x, n) in totals.items():
+        if n < settings.min_group_size:
+            out[key] = SurveyRate(key, label, None, n, None, None, None, True, False)
+        else:
+            low, high = wilson_interval(x, n)
+            out[key] = SurveyRate(key, label, x, n, x / n, low, high, False, n >= minimum)
+    return out
+
+
+def distributions(session: Session, definition, groups: dict[str, list]) -> list:
+    """Per-question distributions (and free text) of the choice/text questions, on ``definition``'s labels."""
+    sets = [a for items in groups.values() for a in items]  # question codes are stable across versions
+    out = []
+    for q in definition.questions:
+        if q.options:
+            out.append((q, distribution(definition, q.code, sets)))
+        elif q.type in ("text", "textarea"):
+            out.append((q, free_text(definition, q.code, sets)))
+    return out
+
+
+def survey_rates(session: Session, campaign_id: int, enterprise_id: int) -> dict:
+    """What scoring needs: {'worker': {key: SurveyRate}, 'employer': {...}, 'counts': {...}}."""
+    result: dict = {"counts": {}}
+    for audience in ("worker", "employer"):
+        groups = answer_sets(session, campaign_id, audience, [enterprise_id])
+        result[audience] = combined_rates(session, audience, groups)
+        result["counts"][audience] = sum(len(v) for v in groups.values())
+    return result
+
+
+@dataclass
+class MonitorRow:
+    enterprise: Enterprise
+    headcount: int
+    worker: int
+    employer: int
+    worker_required: int
+    employer_required: int
+
+    @property
+    def light(self) -> str:
+        return sample_status(self.worker, self.headcount, self.worker_required)
+
+    @property
+    def employer_light(self) -> str:
+        return sample_status(self.employer, None, self.employer_required, min_sample=self.employer_required)
+
+
+def monitor(session: Session, campaign: Campaign, enterprise_stmt) -> list[MonitorRow]:
+    """One row per enrolled enterprise of the (already scoped) enterprise select."""
+    rows = session.execute(enterprise_stmt.add_columns(Enrolment.headcount).join(
+        Enrolment, (Enrolment.enterprise_id == Enterprise.id) & (Enrolment.campaign_id == campaign.id))
+        .order_by(Enterprise.unit_id, Enterprise.name)).all()
+    counts = response_counts(session, campaign.id, [e.id for e, _ in rows] if len(rows) < 900 else None)
+    out = []
+    for ent, hc in rows:
+        hc = hc or ent.headcount
+        out.append(MonitorRow(ent, hc, counts.get((ent.id, "worker"), 0), counts.get((ent.id, "employer"), 0),
+                              required_sample(hc), required_sample(hc, audience="employer")))
+    return out
+
+
+def group_totals(rows: list[MonitorRow]) -> list[dict]:
+    """Per reporting unit: enterprises, headcount, responses, enterprises at green."""
+    units: dict = {}
+    for r in rows:
+        u = units.setdefault(r.enterprise.unit_id, {"unit": r.enterprise.unit, "enterprises": 0, "headcount": 0,
+                                                    "worker": 0, "employer": 0, "green": 0, "required": 0})
+        u["enterprises"] += 1
+        u["headcount"] += r.headcount
+        u["worker"] += r.worker
+        u["employer"] += r.employer
+        u["required"] += r.worker_required
+        u["green"] += r.light == "green"
+    return list(units.values())
+
+
+def scope_results(session: Session, campaign: Campaign, enterprise_ids) -> dict:
+    """Rates and distributions of a scope (an enterprise, a district, the city)."""
+    out = {}
+    for audience in ("worker", "employer"):
+        groups = answer_sets(session, campaign.id, audience, enterprise_ids)
+        definition = pinned_definition(session, campaign, audience)
+        out[audience] = {
+            "n": sum(len(v) for v in groups.values()),
+            "rates": combined_rates(session, audience, groups),
+            "distributions": distributions(session, definition, groups) if definition else [],
+        }
+    return out

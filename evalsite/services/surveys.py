@@ -1,0 +1,270 @@
+"""Survey transactions: definitions by hash, links, ballot codes, stuffing caps, submissions.
+
+Recording an answer is the one write on the hot path, so it is a single short
+transaction: insert (the unique key makes it idempotent), consume a ballot
+code if needed, bump the per-link daily counter, commit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from surveys import Definition, default_definition, parse_definition
+from surveys.definition import DEFINITIONS_DIR
+
+from ..models import BallotCode, Campaign, Enrolment, Enterprise, Submission, SubmissionCounter, SurveyDefinition, SurveyLink
+
+log = logging.getLogger(__name__)
+AUDIENCE_CODES = ("worker", "employer")
+KEY_ALPHABET = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+_DEFINITIONS: dict[str, Definition] = {}  # content-addressed, so safe to keep for the process lifetime
+
+
+# ---------------------------------------------------------------- definitions
+
+def store_definition(session: Session, text: str, source: str, user_id: int | None = None) -> Definition:
+    """Validate YAML text and keep it by hash (DefinitionError names the problem)."""
+    definition = parse_definition(text, source)
+    if session.get(SurveyDefinition, definition.hash) is None:
+        session.add(SurveyDefinition(hash=definition.hash, code=definition.code, version=definition.version,
+                                     audience=definition.audience, title=definition.title, yaml_text=text,
+                                     uploaded_by_id=user_id))
+        session.flush()
+    _DEFINITIONS[definition.hash] = definition
+    return definition
+
+
+def definition_by_hash(session: Session, digest: str | None) -> Definition | None:
+    if not digest:
+        return None
+    found = _DEFINITIONS.get(digest)
+    if found is None:
+        row = session.get(SurveyDefinition, digest)
+        if row is None:
+            return None
+        found = _DEFINITIONS[digest] = parse_definition(row.yaml_text, f"{row.code}@{row.version}")
+    return found
+
+
+def pinned_hash(campaign: Campaign, audience: str) -> str | None:
+    return campaign.worker_definition_hash if audience == "worker" else campaign.employer_definition_hash
+
+
+def pinned_definition(session: Session, campaign: Campaign, audience: str) -> Definition | None:
+    return definition_by_hash(session, pinned_hash(campaign, audience))
+
+
+def pin(campaign: Campaign, definition: Definition) -> None:
+    if definition.audience == "worker":
+        campaign.worker_definition_hash = definition.hash
+    else:
+        campaign.employer_definition_hash = definition.hash
+
+
+def pin_defaults(session: Session, campaign: Campaign, user_id: int | None = None, only_missing=False) -> list:
+    """Store the bundled worker/employer YAML and pin them to the campaign."""
+    pinned = []
+    for audience in AUDIENCE_CODES:
+        if only_missing and pinned_hash(campaign, audience):
+            continue
+        path = Path(DEFINITIONS_DIR) / f"{audience}.yaml"
+        definition = store_definition(session, path.read_text(encoding="utf-8"), path.name, user_id)
+        assert definition.hash == default_definition(audience).hash
+        pin(campaign, definition)
+        pinned.append(definition)
+    return pinned
+
+
+# ---------------------------------------------------------------- links
+
+def new_token() -> str:
+    """192 random bits, URL-safe (32 characters)."""
+    return secrets.token_urlsafe(24)
+
+
+def current_link(session: Session, campaign_id: int, enterprise_id: int, audience: str) -> SurveyLink | None:
+    return session.scalar(select(SurveyLink).where(
+        SurveyLink.campaign_id == campaign_id, SurveyLink.enterprise_id == enterprise_id,
+        SurveyLink.audience == audience, SurveyLink.status != "rotated").order_by(SurveyLink.id.desc()).limit(1))
+
+
+def ensure_links(session: Session, campaign: Campaign, enterprise_ids) -> int:
+    """Create the missing worker and employer links; returns how many were made."""
+    ids = list(enterprise_ids)
+    have = set(session.execute(select(SurveyLink.enterprise_id, SurveyLink.audience).where(
+        SurveyLink.campaign_id == campaign.id, SurveyLink.status != "rotated")).all())
+    made = 0
+    for eid in ids:
+        for audience in AUDIENCE_CODES:
+            if (eid, audience) not in have:
+                session.add(SurveyLink(campaign_id=campaign.id, enterprise_id=eid, audience=audience,
+                                       token=new_token(), status="open"))
+                made += 1
+    if made:
+        pin_defaults(session, campaign, only_missing=True)
+    session.flush()
+    return made
+
+
+def enrolled_ids(session: Session, campaign_id: int):
+    return select(Enrolment.enterprise_id).where(Enrolment.campaign_id == campaign_id)
+
+
+def rotate(session: Session, link: SurveyLink) -> SurveyLink:
+    """Replace the token; the old one answers 410 and unused ballot codes move over."""
+    fresh = SurveyLink(campaign_id=link.campaign_id, enterprise_id=link.enterprise_id, audience=link.audience,
+                       token=new_token(), status="open" if link.status == "open" else "closed",
+                       opens_on=link.opens_on, closes_on=link.closes_on, daily_cap=link.daily_cap,
+                       ballots_required=link.ballots_required, rotated_from_id=link.id)
+    link.status = "rotated"
+    session.add(fresh)
+    session.flush()
+    session.execute(update(BallotCode).where(BallotCode.link_id == link.id).values(link_id=fresh.id))
+    return fresh
+
+
+def link_problem(link: SurveyLink, today: dt.date) -> str | None:
+    """Why the link cannot be answered today (a Chinese 410 message), or None."""
+    if link.status == "rotated":
+        return "此链接已失效：单位已更换问卷链接，请扫描新的二维码。"
+    if link.status != "open":
+        return "此链接已失效：问卷已关闭。"
+    if link.opens_on and today < link.opens_on:
+        return f"此链接已失效：问卷尚未开始，将于{link.opens_on:%Y年%m月%d日}开放。"
+    if link.closes_on and today > link.closes_on:
+        return f"此链接已失效：问卷已于{link.closes_on:%Y年%m月%d日}截止。"
+    return None
+
+
+def public_url(token: str) -> str:
+    return f"{current_app.config['PUBLIC_BASE_URL']}/s/{token}"
+
+
+def short_url(token: str) -> str:
+    return public_url(token).split("://", 1)[-1]
+
+
+def headcount(session: Session, link: SurveyLink) -> int:
+    count = session.scalar(select(Enrolment.headcount).where(Enrolment.campaign_id == link.campaign_id,
+                                                             Enrolment.enterprise_id == link.enterprise_id))
+    return count or session.scalar(select(Enterprise.headcount).where(Enterprise.id == link.enterprise_id)) or 0
+
+
+def daily_cap(session: Session, link: SurveyLink) -> int:
+    """Generous: three answers per head a day (at least 200), unless set on the link."""
+    return link.daily_cap or max(200, 3 * headcount(session, link))
+
+
+# ---------------------------------------------------------------- ballot codes
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode("utf-8")).hexdigest()
+
+
+def issue_ballots(session: Session, link: SurveyLink, count: int) -> list[str]:
+    """New one-time codes (8 characters, no look-alikes); only their hashes are stored."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    codes = ["".join(secrets.choice(alphabet) for _ in range(8)) for _ in range(count)]
+    session.add_all([BallotCode(link_id=link.id, code_hash=code_hash(c)) for c in codes])
+    link.ballots_required = True
+    session.flush()
+    return codes
+
+
+def ballot_usable(session: Session, link: SurveyLink, code: str) -> bool:
+    return session.scalar(select(BallotCode.id).where(BallotCode.link_id == link.id, BallotCode.code_hash == code_hash(code),
+                                                      BallotCode.used.is_(False))) is not None
+
+
+# ---------------------------------------------------------------- submissions
+
+def valid_key(key: str | None) -> bool:
+    return bool(key) and 16 <= len(key) <= 64 and set(key) <= KEY_ALPHABET
+
+
+def key_exists(session: Session, key: str) -> bool:
+    return session.scalar(select(Submission.id).where(Submission.submission_key == key)) is not None
+
+
+def _redis():
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    client = current_app.extensions.get("survey_redis")
+    if client is None:
+        import redis
+
+        client = current_app.extensions["survey_redis"] = redis.Redis.from_url(url, socket_timeout=0.5)
+    return client
+
+
+def _count_in_db(session: Session, link_id: int, today: dt.date) -> int:
+    """Portable upsert of the link's counter for the day; the row lock lasts until commit."""
+    where = (SubmissionCounter.link_id == link_id, SubmissionCounter.day == today)
+    if session.execute(update(SubmissionCounter).where(*where).values(count=SubmissionCounter.count + 1)).rowcount == 0:
+        try:
+            with session.begin_nested():
+                session.add(SubmissionCounter(link_id=link_id, day=today, count=1))
+        except IntegrityError:
+            session.execute(update(SubmissionCounter).where(*where).values(count=SubmissionCounter.count + 1))
+    return session.scalar(select(SubmissionCounter.count).where(*where))
+
+
+def _over_cap(session: Session, link: SurveyLink, today: dt.date) -> bool:
+    cap = daily_cap(session, link)
+    client = _redis()
+    if client is not None:
+        key = f"survey:cap:{link.id}:{today.isoformat()}"
+        try:
+            count = client.incr(key)
+            if count == 1:
+                client.expire(key, 2 * 86400)
+            return count > cap
+        except Exception:  # Redis down: fall back to the database counter
+            log.warning("survey cap: Redis unavailable, counting in the database")
+    return _count_in_db(session, link.id, today) > cap
+
+
+def record(session: Session, link: SurveyLink, definition: Definition, key: str, answers: dict,
+           today: dt.date, ballot: str | None = None) -> str:
+    """Store one submission: 'created', 'duplicate', 'ballot' (code used/unknown) or 'cap'."""
+    values = dict(campaign_id=link.campaign_id, enterprise_id=link.enterprise_id, audience=link.audience,
+                  definition_hash=definition.hash, submission_key=key, answers=answers, submitted_on=today)
+    try:
+        session.execute(insert(Submission).values(**values))
+    except IntegrityError:  # the key is there already: a double tap, a retry, or a concurrent twin
+        session.rollback()
+        return "duplicate"
+    if link.ballots_required:
+        consumed = session.execute(update(BallotCode).where(
+            BallotCode.link_id == link.id, BallotCode.code_hash == code_hash(ballot or ""),
+            BallotCode.used.is_(False)).values(used=True)).rowcount
+        if consumed != 1:
+            session.rollback()
+            return "ballot"
+    if _over_cap(session, link, today):
+        session.rollback()
+        return "cap"
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return "duplicate"
+    return "created"
+
+
+def response_counts(session: Session, campaign_id: int, enterprise_ids=None) -> dict:
+    """(enterprise_id, audience) → number of submissions."""
+    stmt = (select(Submission.enterprise_id, Submission.audience, func.count())
+            .where(Submission.campaign_id == campaign_id).group_by(Submission.enterprise_id, Submission.audience))
+    if enterprise_ids is not None:
+        stmt = stmt.where(Submission.enterprise_id.in_(enterprise_ids))
+    return {(eid, aud): n for eid, aud, n in session.execute(stmt)}

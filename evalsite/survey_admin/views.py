@@ -1,0 +1,170 @@
+"""Overview and monitoring, enterprise pages, definitions (upload, preview, pin)."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from surveys import DefinitionError
+
+from .. import audit
+from ..access import city_admin_required, enterprise_or_403, roles_required, scope_enterprises, visible_enterprise_ids
+from ..db import db
+from ..errors import abort_zh
+from ..models import Campaign, Enterprise, SurveyDefinition, SurveyLink
+from ..services import survey_results as results
+from ..services import surveys as svc
+from ..survey_site.pages import build_page, raw_answers
+from . import bp
+from .forms import ActionForm, BallotForm, LinkSettingsForm, UploadForm
+
+MANAGERS = ("city_admin", "district_admin", "enterprise")
+VIEWERS = MANAGERS + ("evaluator",)
+
+
+def campaign_or_404() -> Campaign:
+    """?campaign=<id> (or the form's campaign_id), else the current campaign."""
+    cid = request.values.get("campaign", type=int) or request.values.get("campaign_id", type=int)
+    if cid:
+        campaign = db.session.get(Campaign, cid)
+    else:
+        campaign = db.session.scalar(select(Campaign).where(Campaign.is_current.is_(True)).order_by(Campaign.id.desc()))
+        campaign = campaign or db.session.scalar(select(Campaign).order_by(Campaign.id.desc()))
+    if campaign is None:
+        abort_zh(404, "尚未创建集中要约行动。")
+    return campaign
+
+
+def can_manage(user, enterprise: Enterprise) -> bool:
+    """Links and posters: the city, the enterprise's district, the enterprise itself."""
+    return (user.role == "city_admin" or (user.role == "district_admin" and enterprise.unit_id == user.unit_id)
+            or (user.role == "enterprise" and enterprise.id == user.enterprise_id))
+
+
+def link_or_404(link_id: int, manage: bool = True) -> SurveyLink:
+    link = db.session.get(SurveyLink, link_id)
+    if link is None:
+        abort(404)
+    enterprise = enterprise_or_403(link.enterprise_id, link.campaign_id)
+    if manage and not can_manage(current_user, enterprise):
+        abort(403)
+    return link
+
+
+@bp.get("/")
+@roles_required(*MANAGERS)
+def overview():
+    campaign = campaign_or_404()
+    if current_user.role == "enterprise":
+        return redirect(url_for(".enterprise", enterprise_id=current_user.enterprise_id, campaign=campaign.id))
+    rows = results.monitor(db.session, campaign, scope_enterprises(select(Enterprise), current_user, campaign.id))
+    scope = results.scope_results(db.session, campaign, visible_enterprise_ids(current_user, campaign.id))
+    definitions = {a: svc.pinned_definition(db.session, campaign, a) for a in svc.AUDIENCE_CODES}
+    return render_template("survey_admin/overview.html", campaign=campaign, rows=rows, units=results.group_totals(rows),
+                           scope=scope, definitions=definitions, form=ActionForm(campaign_id=campaign.id),
+                           campaigns=db.session.scalars(select(Campaign).order_by(Campaign.id.desc())).all())
+
+
+@bp.get("/enterprises/<int:enterprise_id>")
+@roles_required(*VIEWERS)
+def enterprise(enterprise_id: int):
+    campaign = campaign_or_404()
+    ent = enterprise_or_403(enterprise_id, campaign.id)
+    manage = can_manage(current_user, ent)
+    links = [svc.current_link(db.session, campaign.id, ent.id, a) for a in svc.AUDIENCE_CODES] if manage else []
+    rows = results.monitor(db.session, campaign, select(Enterprise).where(Enterprise.id == ent.id))
+    scope = results.scope_results(db.session, campaign, [ent.id])
+    return render_template("survey_admin/enterprise.html", campaign=campaign, enterprise=ent, manage=manage,
+                           links=[lk for lk in links if lk], row=rows[0] if rows else None, scope=scope,
+                           form=ActionForm(campaign_id=campaign.id), settings_form=LinkSettingsForm,
+                           ballot_form=BallotForm(), public_url=svc.public_url)
+
+
+@bp.get("/definitions")
+@city_admin_required
+def definitions(form=None, error=None, status=200):
+    campaign = campaign_or_404()
+    rows = db.session.scalars(select(SurveyDefinition).order_by(SurveyDefinition.uploaded_at.desc())).all()
+    pinned = {svc.pinned_hash(campaign, a) for a in svc.AUDIENCE_CODES}
+    return render_template("survey_admin/definitions.html", campaign=campaign, rows=rows, pinned=pinned,
+                           form=form or UploadForm(campaign_id=campaign.id), action=ActionForm(campaign_id=campaign.id),
+                           error=error), status
+
+
+@bp.post("/definitions/defaults")
+@city_admin_required
+def pin_defaults():
+    campaign = campaign_or_404()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    pinned = svc.pin_defaults(db.session, campaign, current_user.id)
+    audit.record("survey.pin_defaults", "campaign", campaign.id, f"{campaign.code} 采用默认问卷",
+                 {d.audience: d.hash for d in pinned})
+    db.session.commit()
+    flash("已将默认职工问卷和企业方问卷用于本行动。", "success")
+    return redirect(url_for(".definitions", campaign=campaign.id))
+
+
+@bp.post("/definitions/upload")
+@city_admin_required
+def upload_definition():
+    campaign = campaign_or_404()
+    form = UploadForm()
+    if not form.validate_on_submit():
+        abort(400)
+    upload = form.file.data
+    text, source = (form.text.data or ""), "粘贴内容"
+    if upload and getattr(upload, "filename", ""):
+        source = upload.filename[:100]
+        try:
+            text = upload.read(512 * 1024 + 1).decode("utf-8")
+        except UnicodeDecodeError:
+            return definitions(form, f"{source}：文件不是 UTF-8 编码", 400)
+        if len(text) > 512 * 1024:
+            return definitions(form, f"{source}：文件超过512KB", 413)
+    if not text.strip():
+        return definitions(form, "请选择文件或粘贴 YAML 内容", 400)
+    try:
+        definition = svc.store_definition(db.session, text, source, current_user.id)
+    except DefinitionError as exc:
+        return definitions(form, str(exc), 400)
+    audit.record("survey.upload_definition", "survey_definition", definition.hash,
+                 f"上传问卷 {definition.code} {definition.version}")
+    db.session.commit()
+    flash(f"问卷 {definition.title}（{definition.version}）已校验并保存，请预览后再启用。", "success")
+    return redirect(url_for(".preview", digest=definition.hash, campaign=campaign.id))
+
+
+@bp.post("/definitions/<digest>/pin")
+@city_admin_required
+def pin_definition(digest: str):
+    campaign = campaign_or_404()
+    definition = svc.definition_by_hash(db.session, digest)
+    if definition is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    svc.pin(campaign, definition)
+    audit.record("survey.pin", "campaign", campaign.id, f"{campaign.code} 启用问卷 {definition.code} {definition.version}",
+                 {"audience": definition.audience, "hash": definition.hash})
+    db.session.commit()
+    flash("已启用。此前提交的答卷仍按其原问卷版本保存和统计。", "success")
+    return redirect(url_for(".definitions", campaign=campaign.id))
+
+
+@bp.get("/definitions/<digest>/preview")
+@roles_required("city_admin", "district_admin")
+def preview(digest: str):
+    """The phone page exactly as respondents see it (navigation by GET, nothing stored)."""
+    definition = svc.definition_by_hash(db.session, digest)
+    if definition is None:
+        abort(404)
+    raw = raw_answers(definition, request.args)
+    index = request.args.get("_sec", "0")
+    index = int(index) if index.isdigit() and int(index) < len(definition.sections) else 0
+    step = {"next": 1, "back": -1}.get(request.args.get("_nav", ""), 0)
+    index = min(max(index + step, 0), len(definition.sections) - 1)
+    link = SurveyLink(token="preview", audience=definition.audience, ballots_required=False)
+    return render_template("survey_site/page.html", preview_action=url_for(".preview", digest=digest), link=link, definition=definition, key="preview",
+                           page=build_page(definition, index, raw), csrf="", token=link.token, message=None,
+                           total=len(definition.sections), ballot="")

@@ -1,0 +1,121 @@
+"""Paging a definition for the phone: which questions a page shows, what it carries.
+
+Answers of the other pages travel as hidden fields, so the server keeps no
+draft and a worker can go back and forth, lose the session, or retry after
+a timeout without losing anything.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import unquote_to_bytes
+
+from surveys import Definition, is_visible, validate_answers
+from surveys.definition import Question, Section
+
+BAD_BYTES = "含有无法识别的字符，请重新输入"
+
+
+@dataclass
+class Shown:
+    question: Question
+    conditional: bool = False  # depends on an answer on the same page (shown with a hint without JS)
+    hint: str = ""
+
+
+@dataclass
+class Page:
+    index: int
+    section: Section
+    shown: list[Shown]
+    values: dict[str, list[str]]  # raw values of this page's questions
+    hidden: list[tuple[str, str]]  # other pages' answers, as (name, value)
+    errors: dict[str, str] = field(default_factory=dict)
+    last: bool = False
+
+
+def raw_answers(definition: Definition, form) -> dict[str, list[str]]:
+    """Question code → raw strings, only for codes the definition knows."""
+    out = {}
+    for q in definition.questions:
+        values = [v for v in form.getlist(q.code) if v is not None]
+        if values:
+            out[q.code] = values
+    return out
+
+
+def undecodable(body: bytes) -> set[str]:
+    """Names of url-encoded fields whose value is not valid UTF-8 (werkzeug would keep them garbled)."""
+    names = set()
+    for pair in body.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            names.add(unquote_to_bytes(name).decode("utf-8", "replace"))
+    return names
+
+
+def bad_bytes(raw: dict[str, list[str]], body: bytes = b"") -> dict[str, str]:
+    """Fields with bytes that were not UTF-8, or that decoded to U+FFFD."""
+    bad = undecodable(body) if body else set()
+    return {code: BAD_BYTES for code, values in raw.items() if code in bad or any("\ufffd" in v for v in values)}
+
+
+def _hint(definition: Definition, question: Question) -> str:
+    cond = question.show_if
+    ref = getattr(cond, "question", None)
+    values = getattr(cond, "values", None)
+    if ref is None or values is None:
+        return "（根据前面的回答，如不适用可不填）"
+    try:
+        target = definition.question(ref)
+    except KeyError:
+        return ""
+    labels = "、".join(f"“{o.label}”" for o in target.options if o.code in values)
+    verb = "未选" if getattr(cond, "negate", False) else "选"
+    return f"（上面“{target.text}”{verb}{labels}时回答）"
+
+
+def shown_questions(definition: Definition, section: Section, previous: dict) -> list[Shown]:
+    """Questions of the section to render, given the answers of earlier pages."""
+    here = {q.code for q in section.questions}
+    out = []
+    for q in section.questions:
+        if q.show_if is None:
+            out.append(Shown(q))
+        elif set(q.show_if.questions()) & here:
+            out.append(Shown(q, True, _hint(definition, q)))
+        elif is_visible(q, previous):
+            out.append(Shown(q))
+    return out
+
+
+def accumulated(definition: Definition, raw: dict, upto: int) -> tuple[dict, dict, int | None]:
+    """Validate sections before ``upto``: (answers, errors, first section with errors)."""
+    answers: dict = {}
+    for index, section in enumerate(definition.sections[:upto]):
+        check = validate_answers(definition, raw, section.code, previous=answers)
+        if check.errors:
+            return answers, check.errors, index
+        answers.update(check.answers)
+    return answers, {}, None
+
+
+def next_index(definition: Definition, start: int, answers: dict, step: int = 1) -> int | None:
+    """The next section (in ``step`` direction) that shows at least one question."""
+    index = start + step
+    while 0 <= index < len(definition.sections):
+        if shown_questions(definition, definition.sections[index], answers):
+            return index
+        index += step
+    return None
+
+
+def build_page(definition: Definition, index: int, raw: dict, errors: dict | None = None) -> Page:
+    previous, _, _ = accumulated(definition, raw, index)
+    section = definition.sections[index]
+    here = {q.code for q in section.questions}
+    hidden = [(code, v) for code, values in raw.items() if code not in here for v in values]
+    later = next_index(definition, index, previous)
+    return Page(index, section, shown_questions(definition, section, previous),
+                {c: v for c, v in raw.items() if c in here}, hidden, errors or {}, last=later is None)
