@@ -1,0 +1,14 @@
+"""Self-assessment, external evaluation, evidence, results and the district analysis."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("assessments", __name__, url_prefix="/assessments")
+
+from . import views_admin, views_eval, views_self  # noqa: E402,F401
+
+
+def register_cli(app) -> None:
+    from .cli import results_command
+
+    app.cli.add_command(results_command)

@@ -1,0 +1,130 @@
+"""Evidence files: type by content, size limit, random storage name, safe download.
+
+The type is read from the magic bytes (a renamed .exe is not a PDF), files
+live under ``UPLOAD_DIR`` which no static route serves, and downloads always
+go out as attachments with ``nosniff`` so a browser never renders them inline.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import secrets
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from typing import BinaryIO, Optional
+
+from flask import current_app, send_file
+
+from ..errors import abort_zh
+
+ALLOWED = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+ALLOWED_LABEL = "PDF、JPEG、PNG、DOCX、XLSX"
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
+class UploadRejected(Exception):
+    """The file cannot be kept; ``status`` is 400 (type) or 413 (size), the message Chinese."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    filename: str
+    stored_name: str
+    size: int
+    sha256: str
+    content_type: str
+
+
+def sniff(data: bytes) -> Optional[str]:
+    """The allowed kind (pdf, jpg, png, docx, xlsx) the bytes really are, or None."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = zf.namelist()
+        except (zipfile.BadZipFile, ValueError):
+            return None
+        if "[Content_Types].xml" not in names:
+            return None
+        if any(n.startswith("word/") for n in names):
+            return "docx"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+    return None
+
+
+def safe_filename(name: str, fallback: str = "附件") -> str:
+    """The last path part, without control characters or quotes; Chinese is kept."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C" and ch not in '"<>|:*?')
+    name = name.strip().lstrip(".").strip()
+    if len(name) > 120:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 110] + dot + ext[:8]) if dot else name[:120]
+    return name or fallback
+
+
+def _read_limited(stream: BinaryIO, max_bytes: int) -> bytes:
+    chunks, total = [], 0
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        total += len(chunk)
+        if total > max_bytes:
+            raise UploadRejected(413, f"文件超过 {max_bytes // (1024 * 1024)} MB 的上限，未保存；"
+                                      "请压缩或拆分后重新上传（已填写的其他内容已保存）。")
+        chunks.append(chunk)
+
+
+def store_upload(file_storage, upload_dir: Optional[str] = None, max_bytes: Optional[int] = None) -> StoredFile:
+    """Check one uploaded file and write it under a random name; raises UploadRejected."""
+    upload_dir = upload_dir or current_app.config["UPLOAD_DIR"]
+    if max_bytes is None:
+        max_bytes = int(current_app.config.get("EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
+    data = _read_limited(file_storage.stream, max_bytes)
+    if not data:
+        raise UploadRejected(400, "上传的文件为空。")
+    kind = sniff(data)
+    if kind is None:
+        raise UploadRejected(400, f"文件类型不支持：只接受 {ALLOWED_LABEL}（按文件内容识别，而非扩展名）。")
+    stored_name = f"{secrets.token_hex(16)}.{kind}"
+    os.makedirs(upload_dir, exist_ok=True)
+    path = os.path.join(upload_dir, stored_name)
+    with open(path, "xb") as fh:
+        fh.write(data)
+    return StoredFile(safe_filename(file_storage.filename or ""), stored_name, len(data),
+                      hashlib.sha256(data).hexdigest(), ALLOWED[kind])
+
+
+def send_stored(stored_name: str, filename: str, content_type: str):
+    """An attachment response (RFC 5987 ``filename*`` for Chinese names) with nosniff."""
+    path = os.path.join(current_app.config["UPLOAD_DIR"], os.path.basename(stored_name))
+    if not os.path.isfile(path):
+        abort_zh(404, "文件已不在存储中，请联系管理员。")
+    resp = send_file(path, mimetype=content_type, as_attachment=True,
+                     download_name=safe_filename(filename), max_age=0)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
