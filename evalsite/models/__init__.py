@@ -2,6 +2,11 @@
 from .audit import AuditEntry  # noqa: F401
 from .campaigns import Campaign, Enrolment  # noqa: F401
 from .contracts import BargainingMeeting, CollectiveContract, ContractCoverage  # noqa: F401
-from .evaluations import ConflictDeclaration, EvaluatorAssignment  # noqa: F401
+from .evaluations import (Assessment, AssessmentItem, ConflictDeclaration, DetectedProblem,  # noqa: F401
+                          EvaluationResult, EvaluatorAssignment, Evidence, EvidenceRequest,
+                          IndicatorSystemRecord)
 from .orgs import Enterprise, Industry, ReportingUnit  # noqa: F401
+from .reports import (EscalationLetter, RectificationEvent, RectificationEvidence,  # noqa: F401
+                      RectificationItem, Report, ReportVersion)
 from .users import User  # noqa: F401
+from .surveys import BallotCode, SubmissionCounter, Submission, SurveyDefinition, SurveyLink  # noqa: F401

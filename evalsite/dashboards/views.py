@@ -1,0 +1,80 @@
+"""Dashboard page and the enterprise lists behind its figures."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from .. import svg
+from ..access import admin_required
+from ..db import db
+from ..models import Enterprise, ReportingUnit
+from ..reports.views import campaign_or_404
+from . import charts
+from . import service as D
+
+bp = Blueprint("dashboards", __name__, url_prefix="/dashboard")
+PER_PAGE = 50
+
+
+def _units():
+    return [current_user.unit_id] if current_user.role == "district_admin" else None
+
+
+def _today() -> dt.date:
+    return current_app.config.get("TODAY") or dt.date.today()
+
+
+@bp.get("/")
+@admin_required
+def dashboard():
+    campaign = campaign_or_404()
+    data = D.overview(db.session, campaign, _units(), _today())
+    table = data["table"]
+
+    def link(key, unit=None, **kw):
+        return url_for("dashboards.enterprises", key=key, unit=unit, campaign=campaign.id, **kw)
+
+    est = charts.hbar_chart([(r.unit_name, r.rate("establishment").value, link("not_established", r.unit_id))
+                             for r in table.rows], target=campaign.target_establishment_rate,
+                            title="建制率（已建制 ÷ 已建会企业）")
+    wage = charts.hbar_chart([(r.unit_name, r.rate("wage_establishment").value, link("wage_missing", r.unit_id))
+                              for r in table.rows], target=campaign.target_wage_rate,
+                             title="规上企业工资专项集体合同建制率")
+    grades = data["grades"]
+    grade_svg = Markup(svg.bar_chart([g for g, _ in grades], [n for _, n in grades], title="评估等级分布",
+                                     y_label="企业数")) if grades else ""
+    return render_template("dashboards/dashboard.html", campaign=campaign, p=data["progress"], table=table,
+                           est_svg=est, wage_svg=wage, grade_svg=grade_svg, grades=grades, link=link,
+                           new_form=data["new_form"], new_form_covered=data["new_form_covered"],
+                           bar=charts.progress_bar)
+
+
+@bp.get("/enterprises")
+@admin_required
+def enterprises():
+    campaign = campaign_or_404()
+    key = request.args.get("key", "")
+    if key not in D.FILTERS:
+        abort(404)
+    units = _units()
+    unit = request.args.get("unit", type=int)
+    if unit is not None:
+        if units is not None and unit not in units:
+            abort(403)
+        units = [unit]
+    grade = request.args.get("grade", "")
+    ids = D.enterprise_ids(db.session, campaign, key, units, grade=grade, today=_today())
+    total = db.session.scalar(select(func.count()).select_from(ids.subquery()))
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows = db.session.execute(select(Enterprise, ReportingUnit.name).join(ReportingUnit)
+                              .where(Enterprise.id.in_(ids)).order_by(ReportingUnit.sort_order, Enterprise.name)
+                              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    title = D.FILTERS[key] + (f"：{grade}" if key == "grade" else "")
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    pager = dict(page=page, pages=pages, total=total, has_prev=page > 1, has_next=page < pages)
+    return render_template("dashboards/enterprises.html", campaign=campaign, rows=rows, title=title,
+                           page=type("Page", (), pager))

@@ -1,0 +1,200 @@
+"""Batch rendering of a campaign's reports: CLI with a process pool, or RQ jobs.
+
+The pure part (snapshot → PDF bytes) runs in worker processes; every
+database write happens in the parent, in small committed chunks. Resuming
+is safe: an issued version is no longer "approved", so a second run skips
+it, and codes/issue dates are reserved before rendering so a re-render after
+an interruption prints the same code.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import multiprocessing
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from flask import current_app
+from sqlalchemy import select
+
+from .db import db, writing
+from .models import Enterprise, Report, ReportVersion
+
+PROGRESS_PREFIX = "evalsite:render:"
+CHUNK = 20
+
+
+@dataclass
+class BatchResult:
+    issued: int = 0
+    drafted: int = 0
+    previews: int = 0
+    failed: list = field(default_factory=list)
+    files: list = field(default_factory=list)
+
+
+def _render_task(task: tuple) -> tuple[int, bytes | None, str]:
+    """Worker process: (version id, kind, snapshot, meta) → (id, pdf, error)."""
+    from .services.reports import render_snapshot
+
+    vid, kind, snap, meta = task
+    try:
+        return vid, render_snapshot(kind, snap, meta), ""
+    except Exception as exc:  # noqa: BLE001 - reported per report, the batch goes on
+        return vid, None, f"{type(exc).__name__}: {exc}"
+
+
+def _results(tasks: list, workers: int):
+    if workers <= 1 or len(tasks) < 4:
+        for t in tasks:
+            yield _render_task(t)
+        return
+    ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        yield from pool.map(_render_task, tasks, chunksize=4)
+
+
+def draft_missing(session, campaign, user=None) -> int:
+    """Drafts for enterprises that have a stored result but no evaluation report yet."""
+    from .services.reports import Conflict, draft_report
+
+    from .models import EvaluationResult
+
+    has_report = select(Report.enterprise_id).where(Report.campaign_id == campaign.id, Report.kind == "evaluation")
+    ids = session.scalars(select(EvaluationResult.enterprise_id).where(
+        EvaluationResult.campaign_id == campaign.id, EvaluationResult.enterprise_id.not_in(has_report))).all()
+    made = 0
+    for i, ent_id in enumerate(ids, start=1):
+        try:
+            draft_report(session, campaign, session.get(Enterprise, ent_id), user)
+            made += 1
+        except Conflict:
+            continue
+        if i % CHUNK == 0:
+            session.commit()
+    session.commit()
+    return made
+
+
+def _write(out_dir: Optional[Path], version: ReportVersion, pdf: bytes, draft: bool) -> Optional[str]:
+    if out_dir is None:
+        return None
+    ent = version.report.enterprise
+    kind = "-整改情况报告" if version.report.kind == "closing" else ""
+    name = f"{ent.credit_code}{kind}{'-草稿' if draft else ''}.pdf"
+    path = out_dir / name
+    path.write_bytes(pdf)
+    return str(path)
+
+
+def run_batch(campaign, out_dir: Optional[str] = None, draft_all: bool = False, workers: Optional[int] = None,
+              progress: Optional[Callable[[int, int], None]] = None, today: Optional[dt.date] = None) -> BatchResult:
+    """Issue every approved version of the campaign (and, with draft_all, preview all drafts)."""
+    from .services.reports import issue, render_meta, reserve_code
+
+    session = db.session
+    base_url = current_app.config["PUBLIC_BASE_URL"]
+    today = today or current_app.config.get("TODAY") or dt.date.today()
+    workers = workers or os.cpu_count() or 1
+    out = Path(out_dir) if out_dir else None
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+    result = BatchResult()
+    with writing():
+        if draft_all:
+            result.drafted = draft_missing(session, campaign)
+        versions = session.scalars(select(ReportVersion).join(Report).where(
+            Report.campaign_id == campaign.id, ReportVersion.status.in_(("approved",) + (("draft",) if draft_all
+                                                                                       else ())))
+            .order_by(Report.number, ReportVersion.version)).all()
+        for v in versions:
+            if v.status == "approved":
+                reserve_code(session, v)
+                v.issue_date = v.issue_date or today
+        session.commit()
+        tasks = [(v.id, v.report.kind, v.data, render_meta(v, base_url, draft=v.status == "draft", today=today))
+                 for v in versions]
+        by_id = {v.id: v for v in versions}
+    total, done = len(tasks), 0
+    if progress:
+        progress(0, total)
+    for vid, pdf, error in _results(tasks, workers):
+        v = by_id[vid]
+        done += 1
+        if pdf is None:
+            result.failed.append((v.report.number, error))
+        else:
+            with writing():
+                if v.status == "approved":
+                    issue(session, v, None, today=today, pdf=pdf)
+                    result.issued += 1
+                else:
+                    result.previews += 1
+                session.commit()  # one committed issue at a time: an interruption loses nothing
+            path = _write(out, v, pdf, draft=v.status == "draft")
+            if path:
+                result.files.append(path)
+        if progress:
+            progress(done, total)
+    with writing():
+        session.commit()
+    return result
+
+
+# ---------------------------------------------------------------- RQ
+def redis_conn(url: str):
+    from redis import Redis
+
+    return Redis.from_url(url)
+
+
+def job_config() -> dict:
+    """What a background job needs to rebuild the app elsewhere."""
+    keys = ("DATABASE_URL", "PUBLIC_BASE_URL", "ISSUING_BODY", "UPLOAD_DIR", "SECRET_KEY", "REDIS_URL", "TODAY")
+    return {k: current_app.config.get(k) for k in keys if current_app.config.get(k) is not None}
+
+
+def enqueue_render(campaign_id: int, draft_all: bool = False, is_async: bool = True) -> str:
+    from rq import Queue
+
+    key = uuid.uuid4().hex
+    conn = redis_conn(current_app.config["REDIS_URL"])
+    conn.hset(PROGRESS_PREFIX + key, mapping={"status": "queued", "done": 0, "total": 0})
+    conn.expire(PROGRESS_PREFIX + key, 7 * 24 * 3600)
+    Queue("reports", connection=conn, is_async=is_async).enqueue(
+        render_job, job_config(), campaign_id, key, draft_all, job_timeout=6 * 3600)
+    return key
+
+
+def progress_of(key: str) -> Optional[dict]:
+    raw = redis_conn(current_app.config["REDIS_URL"]).hgetall(PROGRESS_PREFIX + key)
+    if not raw:
+        return None
+    data = {k.decode(): v.decode() for k, v in raw.items()}
+    for k in ("done", "total", "issued", "failed"):
+        data[k] = int(data.get(k, 0) or 0)
+    return data
+
+
+def render_job(config: dict, campaign_id: int, key: str, draft_all: bool = False) -> dict:
+    """The RQ job: rebuild the app from config, render, keep progress in Redis."""
+    from . import create_app
+    from .models import Campaign
+
+    conn = redis_conn(config["REDIS_URL"])
+    name = PROGRESS_PREFIX + key
+    app = create_app(dict(config))
+    with app.app_context():
+        conn.hset(name, mapping={"status": "running"})
+        campaign = db.session.get(Campaign, campaign_id)
+        try:
+            res = run_batch(campaign, draft_all=draft_all, workers=int(config.get("RENDER_WORKERS", 1)),
+                            progress=lambda d, t: conn.hset(name, mapping={"done": d, "total": t}))
+        except Exception as exc:
+            conn.hset(name, mapping={"status": "failed", "error": str(exc)[:500]})
+            raise
+        conn.hset(name, mapping={"status": "finished", "issued": res.issued, "failed": len(res.failed)})
+        return {"issued": res.issued, "failed": len(res.failed)}

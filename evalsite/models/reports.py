@@ -1,0 +1,196 @@
+"""Reports, their immutable issued versions, and the rectification loop.
+
+An issued ``ReportVersion`` keeps the exact PDF bytes with their SHA-256 and
+a public verification code; a correction is a new version, never an edit.
+Rectification items copy the problem's wording so the history stays
+readable even when a re-evaluation supersedes the detected problem.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from ..db import Base
+from .base import utcnow
+from .campaigns import Campaign
+from .orgs import Enterprise
+from .users import User
+
+REPORT_KINDS = {"evaluation": "质效评估报告", "closing": "整改情况报告"}
+VERSION_STATUSES = {"draft": "草稿", "approved": "已审核", "issued": "已出具", "superseded": "已被新版本取代",
+                    "revoked": "已撤销"}
+ITEM_STATUSES = {"open": "待整改", "submitted": "待验收", "accepted": "已验收", "returned": "已退回"}
+OWNERS = {"worker": "职工方", "employer": "企业方", "both": "双方", "union": "职工方", "management": "企业方"}
+LETTER_KINDS = {"reminder": "提示函", "opinion": "意见书", "recommendation": "建议书"}
+
+
+class Report(Base):
+    """One report per (campaign, enterprise, kind); its number never changes across versions."""
+
+    __tablename__ = "report"
+    __table_args__ = (UniqueConstraint("campaign_id", "enterprise_id", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="evaluation")
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship()
+    enterprise: Mapped[Enterprise] = relationship()
+    versions: Mapped[list["ReportVersion"]] = relationship(back_populates="report", order_by="ReportVersion.version")
+
+    @property
+    def kind_label(self) -> str:
+        return REPORT_KINDS.get(self.kind, self.kind)
+
+
+class ReportVersion(Base):
+    """draft → approved → issued (→ superseded | revoked); issued rows are never edited."""
+
+    __tablename__ = "report_version"
+    __table_args__ = (UniqueConstraint("report_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    remarks: Mapped[Optional[str]] = mapped_column(Text)
+    pdf: Mapped[Optional[bytes]] = deferred(mapped_column(LargeBinary))
+    sha256: Mapped[Optional[str]] = mapped_column(String(64))
+    verify_code: Mapped[Optional[str]] = mapped_column(String(16), unique=True)
+    issue_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    final_score: Mapped[Optional[float]] = mapped_column()
+    grade: Mapped[Optional[str]] = mapped_column(String(20))
+    drafted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    drafted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    approved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    approved_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    issued_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    issued_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    revoked_reason: Mapped[Optional[str]] = mapped_column(String(500))
+    revoked_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    revoked_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    superseded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("report_version.id", ondelete="SET NULL"))
+
+    report: Mapped[Report] = relationship(back_populates="versions")
+    drafted_by: Mapped[Optional[User]] = relationship(foreign_keys=[drafted_by_id])
+    approved_by: Mapped[Optional[User]] = relationship(foreign_keys=[approved_by_id])
+    issued_by: Mapped[Optional[User]] = relationship(foreign_keys=[issued_by_id])
+
+    @property
+    def status_label(self) -> str:
+        return VERSION_STATUSES.get(self.status, self.status)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in ("issued", "superseded", "revoked")
+
+
+class RectificationItem(Base):
+    """One problem to fix: owner side, deadline, status; overdue is computed from the date."""
+
+    __tablename__ = "rectification_item"
+    __table_args__ = (UniqueConstraint("report_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[Optional[int]] = mapped_column(ForeignKey("report_version.id", ondelete="SET NULL"))
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    problem_id: Mapped[Optional[int]] = mapped_column(Integer)  # DetectedProblem.id (kept loose: it may be superseded)
+    code: Mapped[str] = mapped_column(String(20))
+    indicator: Mapped[Optional[str]] = mapped_column(String(20))
+    severity: Mapped[str] = mapped_column(String(20), default="medium")
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    requirement: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str] = mapped_column(String(20), default="both")
+    deadline: Mapped[dt.date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    measures: Mapped[Optional[str]] = mapped_column(Text)
+    submitted_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    returned_count: Mapped[int] = mapped_column(Integer, default=0)
+    accepted_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    report: Mapped[Report] = relationship()
+    enterprise: Mapped[Enterprise] = relationship()
+    events: Mapped[list["RectificationEvent"]] = relationship(back_populates="item", order_by="RectificationEvent.id")
+    evidence: Mapped[list["RectificationEvidence"]] = relationship(back_populates="item",
+                                                                   order_by="RectificationEvidence.id")
+
+    @property
+    def status_label(self) -> str:
+        return ITEM_STATUSES.get(self.status, self.status)
+
+    @property
+    def owner_label(self) -> str:
+        return OWNERS.get(self.owner, self.owner)
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.status in ("open", "returned") and today > self.deadline
+
+
+class RectificationEvent(Base):
+    """Status history: who moved the item from what to what, and why."""
+
+    __tablename__ = "rectification_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("rectification_item.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(64), default="system")
+    from_status: Mapped[Optional[str]] = mapped_column(String(20))
+    to_status: Mapped[Optional[str]] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20), default="status")  # status | letter | response
+    comment: Mapped[Optional[str]] = mapped_column(Text)
+
+    item: Mapped[RectificationItem] = relationship(back_populates="events")
+
+
+class RectificationEvidence(Base):
+    """A file the enterprise attached; stored under a random name in UPLOAD_DIR."""
+
+    __tablename__ = "rectification_evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("rectification_item.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    item: Mapped[RectificationItem] = relationship(back_populates="evidence")
+
+
+class EscalationLetter(Base):
+    """提示函 / 意见书 / 建议书 sent about an item (DOMAIN §6.3); 意见书+建议书 count in c19."""
+
+    __tablename__ = "escalation_letter"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("rectification_item.id", ondelete="CASCADE"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    number: Mapped[str] = mapped_column(String(60), unique=True)
+    addressee: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[dt.date] = mapped_column(Date)
+    issued_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    response_deadline: Mapped[dt.date] = mapped_column(Date)
+    response: Mapped[Optional[str]] = mapped_column(Text)
+    responded_at: Mapped[Optional[dt.date]] = mapped_column(Date)
+    pdf: Mapped[Optional[bytes]] = deferred(mapped_column(LargeBinary))
+
+    item: Mapped[RectificationItem] = relationship()
+    enterprise: Mapped[Enterprise] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return LETTER_KINDS.get(self.kind, self.kind)

@@ -1,0 +1,69 @@
+"""``flask --app evalsite render-reports`` and ``export-tables``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from ..cli import campaign_option, resolve_campaign
+from ..db import db
+
+
+@click.command("render-reports")
+@campaign_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="PDF 输出目录（按信用代码命名）")
+@click.option("--draft-all", is_flag=True, help="同时为所有有评估结果的企业生成草稿并输出预览")
+@click.option("--workers", type=int, default=None, help="并行进程数（默认 CPU 核数）")
+@with_appcontext
+def render_reports(campaign_code, out_dir, draft_all, workers):
+    """Issue every approved report of the campaign (resumable)."""
+    from ..jobs import run_batch
+
+    campaign = resolve_campaign(campaign_code)
+    bar_state = {"bar": None}
+
+    def progress(done, total):
+        if bar_state["bar"] is None:
+            bar_state["bar"] = click.progressbar(length=max(total, 1), label="生成报告").__enter__()
+            bar_state["last"] = 0
+        bar_state["bar"].update(done - bar_state["last"])
+        bar_state["last"] = done
+
+    try:
+        res = run_batch(campaign, out_dir=out_dir, draft_all=draft_all, workers=workers, progress=progress)
+    finally:
+        if bar_state["bar"] is not None:
+            bar_state["bar"].__exit__(None, None, None)
+    click.echo(f"已出具 {res.issued} 份，新建草稿 {res.drafted} 份，草稿预览 {res.previews} 份，失败 {len(res.failed)} 份。")
+    for number, error in res.failed:
+        click.echo(f"  失败 {number}: {error}", err=True)
+    if res.failed:
+        raise SystemExit(1)
+
+
+@click.command("export-tables")
+@campaign_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True)
+@with_appcontext
+def export_tables(campaign_code, out_dir):
+    """Write 附件1 and 附件2 as XLSX and PDF."""
+    from flask import current_app
+
+    from ..services import tables as S
+    from . import exports
+
+    campaign = resolve_campaign(campaign_code)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    body = current_app.config.get("ISSUING_BODY", "威海市总工会")
+    t1, t2 = S.build_annex1(db.session, campaign), S.build_annex2(db.session, campaign)
+    files = {
+        f"附件1-集中要约行动情况统计表-{campaign.code}.xlsx": exports.annex1_xlsx(t1, body),
+        f"附件1-集中要约行动情况统计表-{campaign.code}.pdf": exports.annex1_pdf(t1, body),
+        f"附件2-新业态行业集体合同签订情况统计表-{campaign.code}.xlsx": exports.annex2_xlsx(t2, body),
+        f"附件2-新业态行业集体合同签订情况统计表-{campaign.code}.pdf": exports.annex2_pdf(t2, body),
+    }
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+        click.echo(str(out / name))

@@ -1,0 +1,205 @@
+"""Rectification pages: an item, answers with evidence, review, letters, the escalation list."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import audit
+from ..access import enterprise_or_403, roles_required, scope_enterprises
+from ..db import db
+from ..errors import abort_zh
+from ..models import EscalationLetter, RectificationEvidence, RectificationItem
+from ..models.orgs import Enterprise, ReportingUnit
+from ..services import rectification as rsvc
+from ..services.evidence import UploadRejected, send_stored, store_upload
+from ..services.reports import Conflict
+from . import bp
+from .forms import LetterForm, ResponseForm, ReviewForm, SubmitItemForm
+from .views import STAFF, _today, campaign_or_404, pdf_response
+
+
+def item_or_404(item_id: int) -> RectificationItem:
+    item = db.session.get(RectificationItem, item_id)
+    if item is None:
+        abort(404)
+    enterprise_or_403(item.enterprise_id, item.campaign_id)
+    return item
+
+
+def _render_item(item, status=200, submit_form=None, review_form=None, letter_form=None):
+    letters = db.session.scalars(select(EscalationLetter).where(EscalationLetter.item_id == item.id)
+                                 .order_by(EscalationLetter.id)).all()
+    return render_template(
+        "reports/item.html", item=item, letters=letters, today=_today(),
+        submit_form=submit_form or SubmitItemForm(measures=item.measures), review_form=review_form or ReviewForm(),
+        letter_form=letter_form or LetterForm(), response_form=ResponseForm(),
+        may_respond=rsvc.can_respond(current_user, item), may_review=rsvc.can_review(db.session, current_user, item),
+        may_escalate=current_user.role in ("city_admin", "district_admin") and rsvc.can_review(
+            db.session, current_user, item)), status
+
+
+@bp.get("/items/<int:item_id>")
+@roles_required(*STAFF)
+def item(item_id):
+    return _render_item(item_or_404(item_id))
+
+
+@bp.post("/items/<int:item_id>/submit")
+@roles_required("enterprise")
+def item_submit(item_id):
+    item = item_or_404(item_id)
+    if not rsvc.can_respond(current_user, item):
+        abort_zh(403, "该整改项的责任方不是您所在的一方。")
+    form = SubmitItemForm()
+    if not form.validate():
+        return _render_item(item, 400, submit_form=form)
+    stored = None
+    upload = form.evidence.data
+    if upload is not None and getattr(upload, "filename", ""):
+        try:
+            stored = store_upload(upload)
+        except UploadRejected as exc:
+            form.evidence.errors = [exc.message]
+            return _render_item(item, exc.status, submit_form=form)
+    try:
+        rsvc.submit(db.session, item, current_user, form.measures.data, _today())
+    except Conflict as exc:
+        abort_zh(409, str(exc))
+    if stored is not None:
+        db.session.add(RectificationEvidence(item_id=item.id, filename=stored.filename, stored_name=stored.stored_name,
+                                             content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+                                             uploaded_by_id=current_user.id))
+    audit.record("rectification.submit", "rectification_item", item.id, f"{item.code} 提交整改" +
+                 ("（逾期）" if item.late else ""))
+    db.session.commit()
+    flash("已提交，等待验收。" + ("本项已超过整改期限，记为逾期。" if item.late else ""), "success")
+    return redirect(url_for("reports.item", item_id=item.id))
+
+
+@bp.post("/items/<int:item_id>/review")
+@roles_required("city_admin", "district_admin", "evaluator")
+def item_review(item_id):
+    item = item_or_404(item_id)
+    if not rsvc.can_review(db.session, current_user, item):
+        abort(403)
+    form = ReviewForm()
+    if not form.validate():
+        return _render_item(item, 400, review_form=form)
+    try:
+        if form.action.data == "accept":
+            rsvc.accept(db.session, item, current_user, form.comment.data or "")
+        else:
+            rsvc.return_item(db.session, item, current_user, form.comment.data or "")
+    except Conflict as exc:
+        abort_zh(409, str(exc))
+    except ValueError as exc:
+        form.comment.errors = [str(exc)]
+        return _render_item(item, 400, review_form=form)
+    audit.record(f"rectification.{form.action.data}", "rectification_item", item.id, f"{item.code} {item.status_label}")
+    db.session.commit()
+    flash(f"已{item.status_label}。", "success")
+    return redirect(url_for("reports.item", item_id=item.id))
+
+
+@bp.get("/evidence/<int:evidence_id>")
+@roles_required(*STAFF)
+def evidence(evidence_id):
+    ev = db.session.get(RectificationEvidence, evidence_id)
+    if ev is None:
+        abort(404)
+    item_or_404(ev.item_id)
+    return send_stored(ev.stored_name, ev.filename, ev.content_type)
+
+
+@bp.post("/items/<int:item_id>/letters")
+@roles_required("city_admin", "district_admin")
+def letter_create(item_id):
+    item = item_or_404(item_id)
+    if not rsvc.can_review(db.session, current_user, item):
+        abort(403)
+    form = LetterForm()
+    if not form.validate():
+        return _render_item(item, 400, letter_form=form)
+    letter = rsvc.issue_letter(db.session, item, form.kind.data, current_user, _today())
+    audit.record("rectification.letter", "escalation_letter", letter.id, f"{letter.kind_label} {letter.number}")
+    db.session.commit()
+    flash(f"已生成{letter.kind_label} {letter.number}，答复期限 {letter.response_deadline}。", "success")
+    return redirect(url_for("reports.item", item_id=item.id))
+
+
+def letter_or_404(letter_id: int) -> EscalationLetter:
+    letter = db.session.get(EscalationLetter, letter_id)
+    if letter is None:
+        abort(404)
+    enterprise_or_403(letter.enterprise_id, letter.campaign_id)
+    return letter
+
+
+@bp.get("/letters/<int:letter_id>/pdf")
+@roles_required(*STAFF)
+def letter_pdf(letter_id):
+    letter = letter_or_404(letter_id)
+    if letter.kind == "recommendation" and current_user.role == "enterprise":
+        abort(403)  # 建议书 goes to the labour administration, not to the employer
+    return pdf_response(letter.pdf or b"", f"{letter.kind_label}-{letter.number}.pdf")
+
+
+@bp.post("/letters/<int:letter_id>/response")
+@roles_required("city_admin", "district_admin")
+def letter_response(letter_id):
+    letter = letter_or_404(letter_id)
+    if not rsvc.can_review(db.session, current_user, letter.item):
+        abort(403)
+    form = ResponseForm()
+    if not form.validate():
+        return _render_item(letter.item, 400)
+    rsvc.record_response(db.session, letter, current_user, form.response.data, _today())
+    audit.record("rectification.response", "escalation_letter", letter.id, f"{letter.number} 记录答复")
+    db.session.commit()
+    flash("已记录答复。", "success")
+    return redirect(url_for("reports.item", item_id=letter.item_id))
+
+
+def escalation_rows(campaign) -> list[dict]:
+    today = _today()
+    q = (select(RectificationItem, Enterprise, ReportingUnit.name)
+         .join(Enterprise, Enterprise.id == RectificationItem.enterprise_id)
+         .join(ReportingUnit, ReportingUnit.id == Enterprise.unit_id)
+         .where(RectificationItem.campaign_id == campaign.id, rsvc.escalation_filter(today))
+         .order_by(RectificationItem.deadline))
+    q = scope_enterprises(q, current_user, campaign.id)
+    found = db.session.execute(q).all()
+    letters = {}
+    for lt in db.session.scalars(select(EscalationLetter).where(
+            EscalationLetter.item_id.in_([i.id for i, _, _ in found] or [0]))):
+        letters.setdefault(lt.item_id, []).append(lt)
+    return [dict(item=i, enterprise=e.name, credit_code=e.credit_code, unit=u, code=i.code, title=i.title,
+                 owner=i.owner_label, deadline=i.deadline, status=i.status_label, returned=i.returned_count,
+                 overdue_days=max(0, (today - i.deadline).days) if i.overdue(today) else 0,
+                 reason=rsvc.escalation_reason(i, today),
+                 letters="、".join(f"{x.kind_label}{x.number}" for x in letters.get(i.id, [])))
+            for i, e, u in found]
+
+
+@bp.get("/escalations")
+@roles_required("city_admin", "district_admin", "evaluator")
+def escalations():
+    campaign = campaign_or_404()
+    return render_template("reports/escalations.html", campaign=campaign, rows=escalation_rows(campaign))
+
+
+@bp.get("/escalations.xlsx")
+@roles_required("city_admin", "district_admin", "evaluator")
+def escalations_xlsx():
+    from urllib.parse import quote
+
+    from .exports import escalation_xlsx
+
+    campaign = campaign_or_404()
+    data = escalation_xlsx(escalation_rows(campaign))
+    resp = Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp.headers["Content-Disposition"] = ("attachment; filename=escalations.xlsx; filename*=UTF-8''"
+                                           + quote(f"拒不整改与逾期清单-{campaign.code}.xlsx"))
+    return resp
+

@@ -1,0 +1,106 @@
+"""Campaign tables (附件1, 附件2, summary) and the background batch renderer."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import audit
+from ..access import admin_required, city_admin_required
+from ..db import db
+from ..errors import abort_zh
+from ..models import ReportingUnit
+from ..services import tables as S
+from . import bp
+from .forms import ActionForm
+from .views import campaign_or_404
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _scope():
+    """District admins see their own unit's row only (its total is that row)."""
+    if current_user.role == "district_admin":
+        unit = db.session.get(ReportingUnit, current_user.unit_id)
+        return [current_user.unit_id], unit.name if unit else ""
+    return None, current_app.config.get("ISSUING_BODY", "威海市总工会")
+
+
+@bp.get("/tables")
+@admin_required
+def tables():
+    campaign = campaign_or_404()
+    unit_ids, unit_name = _scope()
+    t1 = S.build_annex1(db.session, campaign, unit_ids)
+    t2 = S.build_annex2(db.session, campaign, unit_ids)
+    leaves1, rows1, total1, hl1, low1 = S.annex1_matrix(t1)
+    leaves2, rows2 = S.annex2_matrix(t2)
+    return render_template("reports/tables.html", campaign=campaign, unit_name=unit_name, leaves1=leaves1,
+                           rows1=rows1, total1=total1, hl1=hl1, low1=low1, leaves2=leaves2, rows2=rows2,
+                           totals2=S.totals_annex2(t2), form=ActionForm(),
+                           redis=bool(current_app.config.get("REDIS_URL")))
+
+
+@bp.get("/tables/<name>.<fmt>")
+@admin_required
+def table_download(name, fmt):
+    from . import exports
+
+    if (name, fmt) not in {("annex1", "xlsx"), ("annex1", "pdf"), ("annex2", "xlsx"), ("annex2", "pdf"),
+                           ("summary", "pdf")}:
+        abort(404)
+    campaign = campaign_or_404()
+    unit_ids, unit_name = _scope()
+    if name == "annex1":
+        t = S.build_annex1(db.session, campaign, unit_ids)
+        data = exports.annex1_xlsx(t, unit_name) if fmt == "xlsx" else exports.annex1_pdf(t, unit_name)
+        label = "附件1-集中要约行动情况统计表"
+    elif name == "annex2":
+        t = S.build_annex2(db.session, campaign, unit_ids)
+        data = exports.annex2_xlsx(t, unit_name) if fmt == "xlsx" else exports.annex2_pdf(t, unit_name)
+        label = "附件2-新业态行业集体合同签订情况统计表"
+    else:
+        from ..dashboards.service import progress
+
+        t1, t2 = S.build_annex1(db.session, campaign, unit_ids), S.build_annex2(db.session, campaign, unit_ids)
+        data = exports.summary_pdf(campaign, t1, t2, progress(db.session, campaign, unit_ids), unit_name)
+        label = "行动工作总结"
+    resp = Response(data, mimetype=XLSX if fmt == "xlsx" else "application/pdf")
+    resp.headers["Content-Disposition"] = (f"attachment; filename={name}.{fmt}; filename*=UTF-8''"
+                                           + quote(f"{label}-{campaign.code}.{fmt}"))
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
+
+
+@bp.post("/batch")
+@city_admin_required
+def batch_start():
+    from ..jobs import enqueue_render
+
+    if not current_app.config.get("REDIS_URL"):
+        abort_zh(409, "未配置 Redis（REDIS_URL），无法后台批量生成；请在服务器上运行 flask render-reports。")
+    campaign = campaign_or_404()
+    campaign_id = campaign.id
+    audit.record("report.batch", "campaign", campaign_id, "后台批量出具报告")
+    db.session.commit()
+    db.session.close()  # the job may run inline (tests) and needs the write lock
+    key = enqueue_render(campaign_id, draft_all=request.form.get("draft_all") == "1",
+                         is_async=not current_app.config.get("RQ_SYNC", False))
+    flash("已提交后台任务。", "success")
+    return redirect(url_for("reports.batch_status", key=key))
+
+
+@bp.get("/batch/<key>")
+@city_admin_required
+def batch_status(key):
+    from ..jobs import progress_of
+
+    if not current_app.config.get("REDIS_URL") or not key.isalnum() or len(key) > 64:
+        abort(404)
+    data = progress_of(key)
+    if data is None:
+        abort(404)
+    if request.args.get("format") == "json":
+        return jsonify(data)
+    return render_template("reports/batch.html", data=data, key=key)

@@ -1,0 +1,257 @@
+"""Report pages: list, enterprise page, draft → approve → issue, revoke, PDF."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import audit
+from ..access import enterprise_or_403, roles_required, scope_enterprises
+from ..db import db
+from ..errors import abort_zh
+from ..models import Campaign, Enterprise, Report, ReportVersion
+from ..models.reports import VERSION_STATUSES
+from ..services import reports as svc
+from ..services.rectification import items_of
+from . import bp
+from .forms import ActionForm, RemarksForm, RevokeForm
+
+STAFF = ("city_admin", "district_admin", "evaluator", "enterprise")
+
+
+def campaign_or_404() -> Campaign:
+    """?campaign=<id>, else the current campaign."""
+    cid = request.args.get("campaign", type=int)
+    if cid:
+        campaign = db.session.get(Campaign, cid)
+    else:
+        campaign = db.session.scalar(select(Campaign).where(Campaign.is_current.is_(True)).order_by(Campaign.id.desc()))
+        campaign = campaign or db.session.scalar(select(Campaign).order_by(Campaign.id.desc()))
+    if campaign is None:
+        abort_zh(404, "尚未创建集中要约行动。")
+    return campaign
+
+
+def version_or_404(version_id: int) -> ReportVersion:
+    """The version if the user may see its enterprise; drafts are invisible to enterprises."""
+    version = db.session.get(ReportVersion, version_id)
+    if version is None:
+        abort(404)
+    enterprise_or_403(version.report.enterprise_id, version.report.campaign_id)
+    if current_user.role == "enterprise" and not version.is_frozen:
+        abort(404)
+    return version
+
+
+def _conflict(exc: svc.Conflict):
+    abort_zh(409, str(exc))
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def index():
+    campaign = campaign_or_404()
+    status = request.args.get("status") or None
+    q = (select(Report, Enterprise).join(Enterprise, Enterprise.id == Report.enterprise_id)
+         .where(Report.campaign_id == campaign.id).order_by(Report.number))
+    q = scope_enterprises(q, current_user, campaign.id)
+    rows = []
+    for report, ent in db.session.execute(q.limit(500)):
+        versions = svc.visible_versions(report, current_user)
+        if not versions:
+            continue
+        latest = versions[-1]
+        if status and latest.status != status:
+            continue
+        rows.append((report, ent, latest))
+    ents = []
+    if current_user.role != "enterprise":
+        ents = db.session.scalars(scope_enterprises(select(Enterprise), current_user, campaign.id)
+                                  .where(~Enterprise.id.in_(select(Report.enterprise_id).where(
+                                      Report.campaign_id == campaign.id, Report.kind == "evaluation")))
+                                  .order_by(Enterprise.name).limit(200)).all()
+    return render_template("reports/index.html", campaign=campaign, rows=rows, ents=ents, status=status,
+                           statuses=VERSION_STATUSES, form=ActionForm())
+
+
+@bp.get("/enterprise/<int:ent_id>")
+@roles_required(*STAFF)
+def enterprise(ent_id):
+    campaign = campaign_or_404()
+    ent = enterprise_or_403(ent_id, campaign.id)
+    reports = db.session.scalars(select(Report).where(Report.campaign_id == campaign.id,
+                                                      Report.enterprise_id == ent.id).order_by(Report.kind.desc())).all()
+    evaluation = next((r for r in reports if r.kind == "evaluation"), None)
+    items = items_of(db.session, evaluation) if evaluation else []
+    if current_user.role == "enterprise" and evaluation and not svc.visible_versions(evaluation, current_user):
+        items = []
+    return render_template("reports/enterprise.html", campaign=campaign, ent=ent, reports=reports,
+                           evaluation=evaluation, items=items, form=ActionForm(),
+                           versions={r.id: svc.visible_versions(r, current_user) for r in reports},
+                           may_draft=svc.can_draft(current_user, ent, campaign.id, db.session),
+                           may_approve=svc.can_approve(current_user, ent),
+                           all_accepted=bool(items) and all(i.status == "accepted" for i in items),
+                           today=_today())
+
+
+@bp.post("/enterprise/<int:ent_id>/draft")
+@roles_required("city_admin", "district_admin", "evaluator")
+def draft(ent_id):
+    campaign = campaign_or_404()
+    ent = enterprise_or_403(ent_id, campaign.id)
+    if not svc.can_draft(current_user, ent, campaign.id, db.session):
+        abort(403)
+    try:
+        version = svc.draft_report(db.session, campaign, ent, current_user,
+                                   recompute=request.form.get("recompute") == "1")
+    except svc.Conflict as exc:
+        _conflict(exc)
+    audit.record("report.draft", "report_version", version.id, f"{version.report.number} 第{version.version}版草稿")
+    db.session.commit()
+    flash(f"已生成报告草稿 {version.report.number} 第{version.version}版。", "success")
+    return redirect(url_for("reports.version", version_id=version.id))
+
+
+@bp.get("/versions/<int:version_id>")
+@roles_required(*STAFF)
+def version(version_id):
+    v = version_or_404(version_id)
+    ent = v.report.enterprise
+    return render_template("reports/version.html", v=v, report=v.report, ent=ent, form=ActionForm(),
+                           remarks_form=RemarksForm(remarks=v.remarks), revoke_form=RevokeForm(),
+                           may_draft=svc.can_draft(current_user, ent, v.report.campaign_id, db.session),
+                           may_approve=svc.can_approve(current_user, ent),
+                           status=svc.verification_status(v))
+
+
+def _managed_version(version_id: int, approve: bool) -> ReportVersion:
+    v = version_or_404(version_id)
+    ent = v.report.enterprise
+    allowed = svc.can_approve(current_user, ent) if approve else \
+        svc.can_draft(current_user, ent, v.report.campaign_id, db.session)
+    if not allowed:
+        abort(403)
+    return v
+
+
+@bp.post("/versions/<int:version_id>/edit")
+@roles_required("city_admin", "district_admin", "evaluator")
+def edit_version(version_id):
+    v = _managed_version(version_id, approve=False)
+    form = RemarksForm()
+    if v.is_frozen:
+        abort_zh(409, "已出具的报告版本不可修改；如需更正，请生成新版本。")
+    if not form.validate():
+        return render_template("reports/version.html", v=v, report=v.report, ent=v.report.enterprise,
+                               form=ActionForm(), remarks_form=form, revoke_form=RevokeForm(), may_draft=True,
+                               may_approve=svc.can_approve(current_user, v.report.enterprise), status=""), 400
+    try:
+        svc.edit_remarks(v, form.remarks.data or "")
+    except svc.Conflict as exc:
+        _conflict(exc)
+    audit.record("report.edit", "report_version", v.id, f"{v.report.number} 第{v.version}版修改说明")
+    db.session.commit()
+    flash("已保存。", "success")
+    return redirect(url_for("reports.version", version_id=v.id))
+
+
+@bp.post("/versions/<int:version_id>/approve")
+@roles_required("city_admin", "district_admin")
+def approve(version_id):
+    v = _managed_version(version_id, approve=True)
+    try:
+        svc.approve(v, current_user)
+    except svc.Conflict as exc:
+        _conflict(exc)
+    audit.record("report.approve", "report_version", v.id, f"{v.report.number} 第{v.version}版审核通过")
+    db.session.commit()
+    flash("已审核通过，可以出具。", "success")
+    return redirect(url_for("reports.version", version_id=v.id))
+
+
+@bp.post("/versions/<int:version_id>/issue")
+@roles_required("city_admin", "district_admin")
+def issue(version_id):
+    v = _managed_version(version_id, approve=True)
+    try:
+        svc.issue(db.session, v, current_user, today=_today())
+    except svc.Conflict as exc:
+        _conflict(exc)
+    audit.record("report.issue", "report_version", v.id, f"{v.report.number} 第{v.version}版出具",
+                 {"sha256": v.sha256})
+    db.session.commit()
+    flash(f"已出具，核验码 {v.verify_code}。", "success")
+    return redirect(url_for("reports.version", version_id=v.id))
+
+
+@bp.post("/versions/<int:version_id>/revoke")
+@roles_required("city_admin", "district_admin")
+def revoke(version_id):
+    v = _managed_version(version_id, approve=True)
+    form = RevokeForm()
+    if not form.validate():
+        return render_template("reports/version.html", v=v, report=v.report, ent=v.report.enterprise,
+                               form=ActionForm(), remarks_form=RemarksForm(), revoke_form=form, may_draft=False,
+                               may_approve=True, status=svc.verification_status(v)), 400
+    try:
+        svc.revoke(v, current_user, form.reason.data)
+    except svc.Conflict as exc:
+        _conflict(exc)
+    audit.record("report.revoke", "report_version", v.id, f"{v.report.number} 第{v.version}版撤销",
+                 {"reason": form.reason.data})
+    db.session.commit()
+    flash("已撤销。", "success")
+    return redirect(url_for("reports.version", version_id=v.id))
+
+
+@bp.get("/versions/<int:version_id>/pdf")
+@roles_required(*STAFF)
+def version_pdf(version_id):
+    v = version_or_404(version_id)
+    data = svc.render_version(v, draft=not v.is_frozen)
+    ent = v.report.enterprise
+    suffix = "" if v.is_frozen else "-草稿"
+    return pdf_response(data, f"{ent.credit_code}-{v.report.number}-v{v.version}{suffix}.pdf")
+
+
+@bp.post("/<int:report_id>/closing")
+@roles_required("city_admin", "district_admin", "evaluator")
+def closing(report_id):
+    report = db.session.get(Report, report_id)
+    if report is None or report.kind != "evaluation":
+        abort(404)
+    ent = enterprise_or_403(report.enterprise_id, report.campaign_id)
+    if not svc.can_draft(current_user, ent, report.campaign_id, db.session):
+        abort(403)
+    from ..services.rectification import draft_closing
+
+    try:
+        v = draft_closing(db.session, report, current_user)
+    except svc.Conflict as exc:
+        _conflict(exc)
+    audit.record("report.closing_draft", "report_version", v.id, f"{v.report.number} 整改情况报告草稿")
+    db.session.commit()
+    flash("已生成整改情况报告草稿，审核后出具。", "success")
+    return redirect(url_for("reports.version", version_id=v.id))
+
+
+def pdf_response(data: bytes, filename: str):
+    from urllib.parse import quote
+
+    from flask import Response
+
+    resp = Response(data, mimetype="application/pdf")
+    resp.headers["Content-Disposition"] = f"attachment; filename=report.pdf; filename*=UTF-8''{quote(filename)}"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
+
+
+def _today():
+    """Today, overridable in tests through app.config['TODAY']."""
+    import datetime as dt
+
+    from flask import current_app
+
+    return current_app.config.get("TODAY") or dt.date.today()
+

@@ -1,0 +1,216 @@
+"""The rectification loop: items from an issued report's problems, answers, review, escalation.
+
+Status moves are functions here (not in views) so the rules hold for every
+caller: a late answer is accepted but flagged, a return needs a comment,
+and every move leaves an event in the item's history.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from ..models import (EscalationLetter, EvaluatorAssignment, RectificationEvent, RectificationItem, Report,
+                      ReportVersion, User)
+from ..models.base import utcnow
+from .reports import Conflict, can_approve, get_or_create_report
+
+OWNER_SIDES = {"worker": {"union"}, "union": {"union"}, "employer": {"management"},
+               "management": {"management"}, "both": {"union", "management"}}
+# response windows (DOMAIN §6.3): 意见书 15 working days, 建议书 5 working days to open a case
+LETTER_RULES = {
+    "reminder": ("威工监提", 10, "calendar"),
+    "opinion": ("威工监意", 15, "working"),
+    "recommendation": ("威工监建", 5, "working"),
+}
+ESCALATION_RETURNS = 2
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """Monday–Friday only (public holidays are not modelled: the 15 days are then ≈ 21)."""
+    day = start
+    while days > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def _event(session: Session, item: RectificationItem, user: Optional[User], to: Optional[str],
+           comment: str = "", kind: str = "status", created: bool = False) -> None:
+    session.add(RectificationEvent(item_id=item.id, user_id=getattr(user, "id", None),
+                                   username=getattr(user, "username", None) or "system",
+                                   from_status=item.status if kind == "status" and not created else None,
+                                   to_status=to, kind=kind, comment=comment or None))
+
+
+def create_items(session: Session, version: ReportVersion) -> list[RectificationItem]:
+    """One item per problem of the issued version; a later version adds only new problems."""
+    existing = set(session.scalars(select(RectificationItem.code).where(
+        RectificationItem.report_id == version.report_id)))
+    made = []
+    for p in version.data.get("problems", []):
+        if p["code"] in existing:
+            continue
+        item = RectificationItem(
+            report_id=version.report_id, version_id=version.id, campaign_id=version.report.campaign_id,
+            enterprise_id=version.report.enterprise_id, problem_id=p.get("id"), code=p["code"],
+            indicator=p.get("indicator"), severity=p.get("severity") or "medium", title=p["title"],
+            description=p.get("description") or "", requirement=p.get("requirement") or "",
+            owner=p.get("owner") or "both",
+            deadline=version.issue_date + dt.timedelta(days=int(p.get("deadline_days") or 30)))
+        session.add(item)
+        session.flush()
+        _event(session, item, None, "open", f"报告 {version.report.number} 第{version.version}版出具，生成整改项",
+               created=True)
+        existing.add(p["code"])
+        made.append(item)
+    return made
+
+
+# ---------------------------------------------------------------- who may do what
+def can_respond(user: User, item: RectificationItem) -> bool:
+    return (user.role == "enterprise" and user.enterprise_id == item.enterprise_id
+            and (user.side in OWNER_SIDES.get(item.owner, {"union", "management"})))
+
+
+def can_review(session: Session, user: User, item: RectificationItem) -> bool:
+    if user.role in ("city_admin", "district_admin"):
+        return can_approve(user, item.enterprise)
+    if user.role == "evaluator":
+        return session.scalar(select(EvaluatorAssignment.id).where(
+            EvaluatorAssignment.evaluator_id == user.id, EvaluatorAssignment.enterprise_id == item.enterprise_id,
+            EvaluatorAssignment.campaign_id == item.campaign_id).limit(1)) is not None
+    return False
+
+
+# ---------------------------------------------------------------- status moves
+def submit(session: Session, item: RectificationItem, user: User, measures: str, today: dt.date) -> None:
+    measures = (measures or "").strip()
+    if not measures:
+        raise ValueError("请填写已采取的整改措施。")
+    if item.status not in ("open", "returned"):
+        raise Conflict(f"该整改项当前为“{item.status_label}”，不能提交。")
+    late = today > item.deadline
+    note = "逾期提交（已受理，标记为逾期）" if late else ""
+    _event(session, item, user, "submitted", note)
+    item.measures, item.status, item.submitted_at = measures[:5000], "submitted", utcnow()
+    item.late = item.late or late
+
+
+def accept(session: Session, item: RectificationItem, user: User, comment: str = "") -> None:
+    if item.status != "submitted":
+        raise Conflict(f"只有待验收的整改项可以验收，当前为“{item.status_label}”。")
+    _event(session, item, user, "accepted", comment)
+    item.status, item.accepted_at = "accepted", utcnow()
+
+
+def return_item(session: Session, item: RectificationItem, user: User, comment: str) -> None:
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValueError("退回时请写明理由。")
+    if item.status != "submitted":
+        raise Conflict(f"只有待验收的整改项可以退回，当前为“{item.status_label}”。")
+    _event(session, item, user, "returned", comment)
+    item.status, item.returned_count = "returned", item.returned_count + 1
+
+
+# ---------------------------------------------------------------- escalation
+def escalation_filter(today: dt.date):
+    """Refused (returned twice or more) or overdue: the SQL condition of the escalation list."""
+    return or_(RectificationItem.returned_count >= ESCALATION_RETURNS,
+               (RectificationItem.status.in_(("open", "returned"))) & (RectificationItem.deadline < today))
+
+
+def escalation_reason(item: RectificationItem, today: dt.date) -> str:
+    reasons = []
+    if item.returned_count >= ESCALATION_RETURNS:
+        reasons.append(f"被退回{item.returned_count}次")
+    if item.overdue(today):
+        reasons.append(f"逾期{(today - item.deadline).days}天")
+    return "，".join(reasons)
+
+
+def next_letter_number(session: Session, kind: str, year: int) -> str:
+    prefix = LETTER_RULES[kind][0]
+    n = session.scalar(select(func.count(EscalationLetter.id)).where(EscalationLetter.kind == kind)) or 0
+    while True:
+        n += 1
+        number = f"{prefix}〔{year}〕{n}号"
+        if session.scalar(select(EscalationLetter.id).where(EscalationLetter.number == number)) is None:
+            return number
+
+
+def issue_letter(session: Session, item: RectificationItem, kind: str, user: Optional[User], today: dt.date,
+                 facts: Optional[list[str]] = None) -> EscalationLetter:
+    """Generate the letter PDF from its template and record it as an event on the item."""
+    from ..pdf import render_letter
+    from ..pdf.data import LetterData
+
+    if kind not in LETTER_RULES:
+        raise ValueError("文书类型无效。")
+    _, days, how = LETTER_RULES[kind]
+    deadline = add_working_days(today, days) if how == "working" else today + dt.timedelta(days=days)
+    ent = item.enterprise
+    addressee = "威海市人力资源和社会保障局" if kind == "recommendation" else ent.name
+    issuer = current_app.config.get("ISSUING_BODY", "威海市总工会")
+    number = next_letter_number(session, kind, today.year)
+    facts = facts or [f"{item.code} {item.title}：{item.description}".strip("：")[:400],
+                      f"整改期限为{item.deadline.isoformat()}，{escalation_reason(item, today) or '尚未完成整改'}。"]
+    prior = ""
+    if kind == "recommendation":
+        prev = session.scalar(select(EscalationLetter).where(EscalationLetter.item_id == item.id,
+                                                             EscalationLetter.kind == "opinion"))
+        if prev is not None:
+            prior = f"本会已于{prev.issued_at.isoformat()}向该单位发出《工会劳动法律监督意见书》（{prev.number}），该单位未按期整改。"
+    pdf = render_letter(LetterData(kind=kind, number=number, addressee=addressee, enterprise_name=ent.name,
+                                   issuer=issuer, date=today, facts=facts, response_deadline=deadline,
+                                   prior_notice=prior))
+    letter = EscalationLetter(item_id=item.id, enterprise_id=ent.id, campaign_id=item.campaign_id, kind=kind,
+                              number=number, addressee=addressee, issued_at=today, response_deadline=deadline,
+                              issued_by_id=getattr(user, "id", None), pdf=pdf)
+    session.add(letter)
+    _event(session, item, user, None, f"发出{letter.kind_label} {number}，答复期限 {deadline.isoformat()}", kind="letter")
+    session.flush()
+    return letter
+
+
+def record_response(session: Session, letter: EscalationLetter, user: User, text: str, today: dt.date) -> None:
+    text = (text or "").strip()
+    if not text:
+        raise ValueError("请填写答复内容。")
+    letter.response, letter.responded_at = text[:5000], today
+    late = "（逾期答复）" if today > letter.response_deadline else ""
+    _event(session, letter.item, user, None, f"{letter.kind_label} {letter.number} 收到答复{late}：{text[:200]}",
+           kind="response")
+
+
+# ---------------------------------------------------------------- closing report
+def items_of(session: Session, report: Report) -> list[RectificationItem]:
+    return list(session.scalars(select(RectificationItem).where(RectificationItem.report_id == report.id)
+                                .order_by(RectificationItem.deadline, RectificationItem.id)))
+
+
+def draft_closing(session: Session, report: Report, user: Optional[User]) -> ReportVersion:
+    """整改情况报告 once every item of an evaluation report is accepted; same versions and issuing."""
+    from .reports import _open_version
+
+    items = items_of(session, report)
+    if not items or any(i.status != "accepted" for i in items):
+        raise Conflict("仍有未验收的整改项，全部验收后才能出具整改情况报告。")
+    closing = get_or_create_report(session, report.campaign, report.enterprise, kind="closing")
+    late = sum(1 for i in items if i.late)
+    data = dict(
+        enterprise_name=report.enterprise.name, source_number=report.number, campaign_name=report.campaign.name,
+        issuing_body=current_app.config.get("ISSUING_BODY", "威海市总工会"),
+        items=[dict(code=i.code, title=i.title, measures=i.measures or "",
+                    outcome="已整改并通过验收" + ("（逾期完成）" if i.late else ""),
+                    accepted=i.accepted_at.date().isoformat() if i.accepted_at else None,
+                    evidence="、".join(e.filename for e in i.evidence)) for i in items],
+        final_statement=(f"评估报告 {report.number} 所列 {len(items)} 项问题已全部整改并通过验收"
+                         + (f"，其中 {late} 项逾期完成" if late else "") + "。本轮整改闭环。"),
+    )
+    return _open_version(session, closing, user, data)
