@@ -64,8 +64,8 @@ def header_rows(columns: Sequence[tuple[str, str]]) -> tuple[list[list], list[tu
 def column_widths(data: AnnexTableData, font_size: float = 7.0) -> list[float]:
     """Share the page by content: long text columns wider, counts narrow.
 
-    Short text columns (the unit name of 附件1) get at least the width of their
-    longest cell, so "环翠区" never breaks one character per line.
+    The leading name columns (the unit name of 附件1) get at least the width of
+    their longest cell, so "环翠区" never breaks one character per line.
     """
     n = len(data.columns)
     weights, floors = [], []
@@ -77,11 +77,11 @@ def column_widths(data: AnnexTableData, font_size: float = 7.0) -> list[float]:
         head = max(len(data.columns[c][0]) if not data.columns[c][1] else 0, len(data.columns[c][1]))
         weights.append(max(3.0, min(14.0, max(longest * 0.9, head / 2.2))))
         numeric = all(is_numeric(r[c]) for r in data.rows if c < len(r) and r[c] not in (None, ""))
-        floors.append(0.0 if numeric or longest > 12 else longest * font_size + 8)
+        floors.append(0.0 if numeric or c > 1 or longest > 12 else longest * font_size + 8)
     total = sum(weights) or 1.0
     widths = [CONTENT_W * w / total for w in weights]
     short = [c for c in range(n) if widths[c] < floors[c]]
-    if short:
+    if short and sum(floors[c] for c in short) < CONTENT_W / 3:
         fixed = sum(floors[c] for c in short)
         rest = sum(weights[c] for c in range(n) if c not in short) or 1.0
         widths = [floors[c] if c in short else (CONTENT_W - fixed) * weights[c] / rest for c in range(n)]
