@@ -183,13 +183,33 @@ def _contracts(ctx, enterprises) -> int:
                                    worker_signatory=f"{ent.name}工会委员会", employer_signatory=ent.name,
                                    covered_enterprises=1, covered_workers=ent.headcount)
             _record(rng, c, base + dt.timedelta(days=rng.randint(0, 30)), members, faults=rng.random() < 0.22)
-            if kind == "wage":
-                c.wage_increase_pct = Decimal(str(round(rng.uniform(2.5, 8.0), 1)))
-                c.min_wage = Decimal(rng.choice((2000, 2100, 2200, 2400, 2600)))
+            _wage_terms(rng, c)
             ctx.session.add(c)
             count += 1
+            if year == 2021 and rng.random() < 0.9:
+                # the renewal replaces a contract still in force when the campaign reports
+                ctx.session.add(_predecessor(rng, c, ent, members))
+                count += 1
     ctx.session.flush()
     return count
+
+
+def _wage_terms(rng, c: CollectiveContract) -> None:
+    if c.kind == "wage":
+        c.wage_increase_pct = Decimal(str(round(rng.uniform(2.5, 8.0), 1)))
+        c.min_wage = Decimal(rng.choice((2000, 2100, 2200, 2400, 2600)))
+
+
+def _predecessor(rng, current: CollectiveContract, ent: Enterprise, members: int) -> CollectiveContract:
+    """The previous term of a contract renewed in 2021 (annual for wages, three years otherwise)."""
+    year = 2020 if current.kind == "wage" else 2018
+    c = CollectiveContract(scope="enterprise", kind=current.kind, enterprise_id=ent.id, unit_id=ent.unit_id,
+                           industry_id=ent.industry_id, title=f"{ent.name}{year}年{_KIND_TITLE[current.kind]}",
+                           worker_signatory=current.worker_signatory, employer_signatory=current.employer_signatory,
+                           covered_enterprises=1, covered_workers=ent.headcount)
+    _record(rng, c, dt.date(year, 3, 1) + dt.timedelta(days=rng.randint(0, 30)), members, faults=False)
+    _wage_terms(rng, c)
+    return c
 
 
 _KIND_TITLE = {"comprehensive": "集体合同", "wage": "工资专项集体合同", "female": "女职工权益保护专项集体合同"}

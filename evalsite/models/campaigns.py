@@ -35,6 +35,11 @@ class Campaign(Timestamped, Base):
     employer_definition_hash: Mapped[Optional[str]] = mapped_column(String(64))
     indicator_system_hash: Mapped[Optional[str]] = mapped_column(String(64))
 
+    @property
+    def as_of(self) -> dt.date:
+        """The day the campaign's stock figures (建制率 ...) are counted: its report deadline."""
+        return self.report_deadline or self.end_date
+
 
 class Enrolment(Base):
     """An enterprise taking part in a campaign, with its headcount at enrolment."""

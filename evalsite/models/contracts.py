@@ -15,12 +15,35 @@ from .orgs import Enterprise, Industry, ReportingUnit
 CONTRACT_KINDS = {"comprehensive": "综合集体合同", "wage": "工资专项集体合同", "female": "女职工专项集体合同"}
 CONTRACT_SCOPES = {"enterprise": "企业", "industry": "行业性", "regional": "区域性"}
 OFFER_BY = {"enterprise_union": "企业工会", "upper_union": "上级工会（上代下）", "employer": "企业方"}
+IN_FORCE_REVIEWS = ("no_objection", "objection_resolved")
 REVIEW_RESULTS = {
     "pending": "审查中",
     "no_objection": "无异议（已生效）",
     "objection": "有审查意见",
     "objection_resolved": "审查意见已落实",
 }
+
+
+def contract_expiry(effective: Optional[dt.date], term_years) -> Optional[dt.date]:
+    """Last day of a contract's term (the day before the same date ``term_years`` later)."""
+    if not effective or term_years is None:
+        return None
+    months = int(round(float(term_years) * 12))
+    y, m = divmod(effective.month - 1 + months, 12)
+    return dt.date(effective.year + y, m + 1, min(effective.day, 28)) - dt.timedelta(days=1)
+
+
+def in_force_between(review_result: Optional[str], effective: Optional[dt.date], term_years,
+                     start: dt.date, end: dt.date) -> bool:
+    """Filed without an open objection, and in force on at least one day of [start, end].
+
+    One rule for the statistics tables (a single day: ``start == end``) and the
+    evaluation (the campaign year), taking plain values so bulk queries can use it.
+    """
+    if review_result not in IN_FORCE_REVIEWS or not effective:
+        return False
+    expiry = contract_expiry(effective, term_years)
+    return effective <= end and (expiry is None or start <= expiry)
 
 
 class CollectiveContract(Timestamped, Base):
@@ -85,19 +108,11 @@ class CollectiveContract(Timestamped, Base):
 
     @property
     def expiry_date(self) -> Optional[dt.date]:
-        if not self.effective_date or self.term_years is None:
-            return None
-        months = int(round(float(self.term_years) * 12))
-        y, m = divmod(self.effective_date.month - 1 + months, 12)
-        day = min(self.effective_date.day, 28)
-        return dt.date(self.effective_date.year + y, m + 1, day) - dt.timedelta(days=1)
+        return contract_expiry(self.effective_date, self.term_years)
 
-    def in_force(self, on: dt.date) -> bool:
-        """Filed, effective and not expired on the given day."""
-        if self.review_result not in ("no_objection", "objection_resolved") or not self.effective_date:
-            return False
-        expiry = self.expiry_date
-        return self.effective_date <= on and (expiry is None or on <= expiry)
+    def in_force(self, on: dt.date, until: Optional[dt.date] = None) -> bool:
+        """Filed, effective and not expired on the given day (or some day up to ``until``)."""
+        return in_force_between(self.review_result, self.effective_date, self.term_years, on, until or on)
 
     @property
     def kind_label(self) -> str:

@@ -80,11 +80,7 @@ def _window(campaign: Campaign) -> tuple[dt.date, dt.date]:
 
 
 def _in_force_during(contract: CollectiveContract, campaign: Campaign) -> bool:
-    start, end = _window(campaign)
-    if contract.review_result not in ("no_objection", "objection_resolved") or not contract.effective_date:
-        return False
-    expiry = contract.expiry_date
-    return contract.effective_date <= end and (expiry is None or expiry >= start)
+    return contract.in_force(*_window(campaign))
 
 
 def has_valid_contract(session: Session, enterprise: Enterprise, campaign: Campaign) -> bool:

@@ -16,27 +16,16 @@ from sqlalchemy.orm import Session
 
 from scoring import tables as T
 
+from ..models.contracts import contract_expiry, in_force_between
 from ..models import (BargainingMeeting, Campaign, CollectiveContract, ContractCoverage, Enterprise,
                       EscalationLetter, Industry, RectificationItem, ReportingUnit)
 
-IN_FORCE = ("no_objection", "objection_resolved")
 CONTRACT_TYPES = {("industry", "wage"): "行业工资专项集体合同", ("industry", "comprehensive"): "行业集体合同",
                   ("industry", "female"): "行业集体合同", ("regional", "wage"): "区域性工资专项集体合同"}
 
 
-def _expiry(effective: Optional[dt.date], term) -> Optional[dt.date]:
-    if not effective or term is None:
-        return None
-    months = int(round(float(term) * 12))
-    y, m = divmod(effective.month - 1 + months, 12)
-    return dt.date(effective.year + y, m + 1, min(effective.day, 28)) - dt.timedelta(days=1)
-
-
 def _in_force(review, effective, term, on: dt.date) -> bool:
-    if review not in IN_FORCE or not effective:
-        return False
-    expiry = _expiry(effective, term)
-    return effective <= on and (expiry is None or on <= expiry)
+    return in_force_between(review, effective, term, on, on)
 
 
 def targets_for(campaign: Campaign) -> T.Targets:
@@ -100,12 +89,12 @@ def enterprise_facts(session: Session, campaign: Campaign, unit_ids: Optional[It
             key = {"comprehensive": "new_comprehensive", "wage": "new_wage", "female": "new_female"}.get(row.kind)
             if key:
                 f[key] = f.get(key, 0) + 1
-        if _in_force(row.review_result, row.effective_date, row.term_years, end):
+        if _in_force(row.review_result, row.effective_date, row.term_years, campaign.as_of):
             f["has_valid_contract"] = True
             if row.kind == "wage":
                 f["has_valid_wage_contract"] = True
     for ent_id, kind, review, effective, term in covered:
-        if _in_force(review, effective, term, end):
+        if _in_force(review, effective, term, campaign.as_of):
             per_ent[ent_id]["has_valid_contract"] = True
             if kind == "wage":
                 per_ent[ent_id]["has_valid_wage_contract"] = True
@@ -183,7 +172,7 @@ def industry_contract_facts(session: Session, campaign: Campaign, unit_ids=None)
     out = []
     for contract, unit_name, industry_name in session.execute(q):
         start = contract.effective_date or contract.signing_date
-        end = _expiry(start, contract.term_years) or start
+        end = contract_expiry(start, contract.term_years) or start
         if end < campaign.start_date:
             continue
         piece = contract.piece_rate_terms or (f"{contract.piece_rate:g}" if contract.piece_rate is not None else "")
