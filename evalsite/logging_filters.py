@@ -4,7 +4,11 @@ from __future__ import annotations
 import logging
 import re
 
-_IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b|\b[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}\b", re.I)
+# IPv4, full IPv6 (8 groups) or compressed IPv6 (with "::"); a clock time like 06:41:22 is neither
+_IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b"
+                 r"|\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b"
+                 r"|(?<![0-9a-f:])(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?(?![0-9a-f:])",
+                 re.I)
 _TOKEN_PATH = re.compile(r"/(s|verify)/[A-Za-z0-9_\-]+")
 
 

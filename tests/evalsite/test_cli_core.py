@@ -80,3 +80,10 @@ def test_concurrent_writers_do_not_fail(app):
     assert errors == []
     with app.app_context():
         assert len(db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "thread")).all()) == 80
+
+
+def test_log_filter_keeps_clock_times_and_removes_ipv6():
+    cleaned = scrub('::1 - - [25/Nov/2026 06:41:22] "GET / HTTP/1.1" 200 -')
+    assert "06:41:22" in cleaned and "::1" not in cleaned
+    assert "fe80" not in scrub("fe80::1ff:fe23:4567:890a said hello")
+    assert "8a2e" not in scrub("2001:0db8:85a3:0000:0000:8a2e:0370:7334")
