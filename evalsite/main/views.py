@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+import datetime as dt
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
 from ..db import db
+from .todo import current_campaign, todos
 
 bp = Blueprint("main", __name__)
 
@@ -13,7 +16,10 @@ bp = Blueprint("main", __name__)
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return render_template("main/home.html")
+    campaign = current_campaign(db.session)
+    today = current_app.config.get("TODAY") or dt.date.today()
+    items = todos(db.session, current_user, campaign, today) if campaign else []
+    return render_template("main/home.html", campaign=campaign, todos=items)
 
 
 @bp.route("/healthz")

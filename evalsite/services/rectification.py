@@ -19,7 +19,9 @@ from ..models.base import utcnow
 from .reports import Conflict, can_approve, get_or_create_report
 
 OWNER_SIDES = {"worker": {"union"}, "union": {"union"}, "employer": {"management"},
-               "management": {"management"}, "both": {"union", "management"}}
+               "management": {"management"}, "both": {"union", "management"},
+               # the problem rules (scoring/rules/problems.yaml) name owners in Chinese
+               "职工方": {"union"}, "企业方": {"management"}, "双方": {"union", "management"}}
 # response windows (DOMAIN §6.3): 意见书 15 working days, 建议书 5 working days to open a case
 LETTER_RULES = {
     "reminder": ("威工监提", 10, "calendar"),
