@@ -11,17 +11,10 @@ from typing import Iterable
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ..spreadsheets import neutralise
 from .importer import HEADERS, REQUIRED
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_EXTRA = ("是否正常经营", "新业态")
-
-
-def neutralise(value):
-    """Prefix text that a spreadsheet would read as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _bytes(wb: Workbook) -> bytes:

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ..services import tables as S
+from ..spreadsheets import neutralise, neutralise_row
 
 RED = PatternFill("solid", fgColor="FDE2E2")
 HEAD = PatternFill("solid", fgColor="E8EDF4")
@@ -62,7 +63,7 @@ def _header(ws, leaves, title: str, unit_name: str) -> int:
 
 def _put(ws, row: int, values, leaves, low: set = frozenset(), bold: bool = False) -> None:
     for j, (v, (_, _, _, kind)) in enumerate(zip(values, leaves)):
-        cell = ws.cell(row, j + 1, v)
+        cell = ws.cell(row, j + 1, neutralise(v))
         cell.border = BOX
         if kind == "rate":
             cell.number_format = "0.0%"
@@ -214,8 +215,9 @@ def escalation_xlsx(rows: list[dict]) -> bytes:
         cell.font, cell.fill, cell.alignment, cell.border = Font(bold=True), HEAD, WRAP, BOX
         ws.column_dimensions[get_column_letter(c)].width = 24 if c in (1, 5, 11, 12) else 12
     for r in rows:
-        ws.append([r["enterprise"], r["credit_code"], r["unit"], r["code"], r["title"], r["owner"], r["deadline"],
-                   r["status"], r["returned"], r["overdue_days"], r["reason"], r["letters"]])
+        ws.append(neutralise_row([r["enterprise"], r["credit_code"], r["unit"], r["code"], r["title"], r["owner"],
+                                  r["deadline"], r["status"], r["returned"], r["overdue_days"], r["reason"],
+                                  r["letters"]]))
         ws.cell(ws.max_row, 7).number_format = "yyyy-mm-dd"
         if r["overdue_days"]:
             ws.cell(ws.max_row, 10).fill = RED

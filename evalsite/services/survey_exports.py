@@ -19,17 +19,8 @@ from surveys import load_settings
 
 from ..models import Campaign, Enterprise, Submission
 from ..models.surveys import AUDIENCES as AUDIENCE_LABELS
+from ..spreadsheets import neutralise
 from .surveys import definition_by_hash, pinned_definition
-
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Prefix an apostrophe to text a spreadsheet would read as a formula."""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
-    return value
-
 
 def _labels(session, digest: str, code: str, value):
     definition = definition_by_hash(session, digest)

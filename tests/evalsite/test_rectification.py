@@ -134,3 +134,19 @@ def test_closing_report_after_all_accepted(app, world, session, login_as, today)
     assert v.status == "issued" and v.pdf.startswith(b"%PDF")
     assert "有效" in app.test_client().get(f"/verify/{v.verify_code}").data.decode()
     assert TODAY == today
+
+
+def test_escalation_sheet_neutralises_formulas():
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from evalsite.reports.exports import escalation_xlsx
+
+    row = dict(enterprise="=HYPERLINK(\"x\")", credit_code="91371002MA3C1234X5", unit="环翠区", code="P-PROC-01",
+               title="+1", owner="双方", deadline=None, status="open", returned=0, overdue_days=3,
+               reason="-逾期", letters="@x")
+    ws = load_workbook(BytesIO(escalation_xlsx([row]))).active
+    values = [c.value for c in ws[2]]
+    assert values[0] == "'=HYPERLINK(\"x\")" and values[4] == "'+1" and values[10] == "'-逾期"
+    assert values[9] == 3  # numbers stay numbers

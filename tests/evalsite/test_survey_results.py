@@ -9,7 +9,7 @@ import secrets
 from openpyxl import load_workbook
 
 from evalsite.models import Submission
-from evalsite.services.survey_exports import neutralise
+from evalsite.spreadsheets import neutralise
 from evalsite.services.survey_results import survey_rates
 from surveys import default_definition, validate_answers
 from tests.evalsite.survey_support import EMPLOYER_ANSWERS, WORKER_ANSWERS, make_links
