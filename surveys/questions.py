@@ -12,6 +12,8 @@ this file only:
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import re
 import unicodedata
 from typing import TYPE_CHECKING, ClassVar
@@ -47,7 +49,7 @@ def _values(raw: object) -> list[str]:
     return [str(v).strip() for v in raw if v is not None and str(v).strip()]
 
 
-class QuestionType:
+class QuestionType(ABC):
     name: ClassVar[str] = ""
     has_options: ClassVar[bool] = False
 
@@ -73,8 +75,9 @@ class QuestionType:
             problems.append("只有文本题可以设置 max_length")
         return problems
 
+    @abstractmethod
     def validate(self, raw: list[str]) -> object:
-        raise NotImplementedError
+        """The normalised answer from the raw form values, or AnswerError with a Chinese message."""
 
     def normalise(self, value: object) -> object:
         return value
