@@ -12,10 +12,9 @@ this file only:
 """
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, ClassVar
 
 from .errors import AnswerError
