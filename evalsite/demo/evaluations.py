@@ -151,6 +151,8 @@ def seed(ctx) -> None:
                 req.status, req.answer = "answered", "已补充上传，请查阅。"
                 req.answered_at = req.created_at + dt.timedelta(days=3)
             session.add(req)
+    _fresh_work(session, campaign, ctx.data.get("evaluators", []), [e for e in submitted if e not in sample],
+                admin, start)
     if len(evaluators) >= 1 and len(ents) > 2:
         others = [e for e in ents if e not in sample]
         for ent in rng.sample(others, min(2, len(others))):
@@ -160,6 +162,18 @@ def seed(ctx) -> None:
     _demo_files(session, campaign, submitted[:3])
     evaluation.refresh_results(session, campaign)
     ctx.data["evaluation_sample"] = [e.id for e in sample]
+
+
+def _fresh_work(session, campaign, demo_evaluators, unassessed, admin, start) -> None:
+    """Each evaluator with a demo login gets one enterprise still waiting for their evaluation."""
+    for ev in demo_evaluators:
+        ent = next((e for e in unassessed if e.unit_id == ev.unit_id), unassessed[0] if unassessed else None)
+        if ent is None:
+            return
+        unassessed.remove(ent)
+        session.add(EvaluatorAssignment(campaign_id=campaign.id, enterprise_id=ent.id, evaluator_id=ev.id,
+                                        assigned_by_id=admin.id if admin else None,
+                                        assigned_at=start + dt.timedelta(days=40)))
 
 
 def _demo_files(session, campaign, ents) -> None:
