@@ -29,7 +29,7 @@ def district_analysis(session: Session, campaign: Campaign, unit_id: Optional[in
     stmt = select(EvaluationResult, Enterprise).join(Enterprise, Enterprise.id == EvaluationResult.enterprise_id) \
         .where(EvaluationResult.campaign_id == campaign.id)
     problem_stmt = select(DetectedProblem.code, DetectedProblem.severity, func.min(DetectedProblem.title),
-                          func.count(DetectedProblem.id)).where(
+                          func.count(DetectedProblem.enterprise_id.distinct())).where(
         DetectedProblem.campaign_id == campaign.id, DetectedProblem.superseded.is_(False))
     if unit_id is not None:
         stmt = stmt.where(Enterprise.unit_id == unit_id)
@@ -46,7 +46,7 @@ def district_analysis(session: Session, campaign: Campaign, unit_id: Optional[in
     corr = spearman([s for s, _ in sat], [f for _, f in sat])
     gaps = sorted(paired, key=lambda p: abs(p[0].self_total - p[0].external_total), reverse=True)[:top]
     problems = session.execute(problem_stmt.group_by(DetectedProblem.code, DetectedProblem.severity)
-                               .order_by(func.count(DetectedProblem.id).desc(), DetectedProblem.code).limit(top)).all()
+                               .order_by(func.count(DetectedProblem.enterprise_id.distinct()).desc(), DetectedProblem.code).limit(top)).all()
     assess_max = sum(d.points for d in system.dimensions if d.source != "survey")
     return dict(
         n=len(rows), grades=[(g, counts.get(g, 0)) for g in grades],

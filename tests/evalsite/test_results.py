@@ -203,3 +203,23 @@ def test_demo_stage_produces_assessments_and_results(app, session, world):
     kinds = {(a.kind, a.status) for a in session.scalars(select(Assessment))}
     assert ("self", "submitted") in kinds and ("external", "submitted") in kinds
     assert session.scalars(select(EvaluationResult)).all()
+
+
+def test_most_frequent_problems_count_enterprises_not_rows(app, world, session):
+    from evalsite.assessments.analysis import district_analysis
+    from evalsite.models import DetectedProblem
+
+    def problem(ent, indicator):
+        session.add(DetectedProblem(campaign_id=world.campaign.id, enterprise_id=ent.id, code="P-SURV-00",
+                                    category="满意度", severity="提示", indicator=indicator, title="问卷有效样本不足",
+                                    description="", requirement="", deadline_days=30, owner="双方"))
+
+    problem(world.ent_a, "E1")  # two rows for one enterprise (worker and employer samples)
+    problem(world.ent_a, "E4")
+    problem(world.ent_b, "E1")
+    session.commit()
+    with app.app_context():
+        from evalsite.db import db
+
+        counts = {p["code"]: p["count"] for p in district_analysis(db.session, world.campaign)["problems"]}
+    assert counts["P-SURV-00"] == 2
