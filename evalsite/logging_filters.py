@@ -18,11 +18,14 @@ def scrub(text: str) -> str:
 
 
 class AnonymisingFilter(logging.Filter):
+    """Scrub request lines; leave the server's own messages ("Running on http://127.0.0.1:5000") alone."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:
             return True
-        record.msg = scrub(message)
-        record.args = ()
+        if " HTTP/" in message or "/s/" in message or "/verify/" in message:
+            record.msg = scrub(message)
+            record.args = ()
         return True

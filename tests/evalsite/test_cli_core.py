@@ -87,3 +87,10 @@ def test_log_filter_keeps_clock_times_and_removes_ipv6():
     assert "06:41:22" in cleaned and "::1" not in cleaned
     assert "fe80" not in scrub("fe80::1ff:fe23:4567:890a said hello")
     assert "8a2e" not in scrub("2001:0db8:85a3:0000:0000:8a2e:0370:7334")
+
+
+def test_log_filter_leaves_the_startup_banner_alone():
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, " * Running on %s", ("http://127.0.0.1:5000",),
+                               None)
+    AnonymisingFilter().filter(record)
+    assert record.getMessage() == " * Running on http://127.0.0.1:5000"
