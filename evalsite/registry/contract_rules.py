@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Mapping
 
-LOCAL_MIN_WAGE = Decimal("1910")  # 山东省一类地区月最低工资（2018-2021），威海适用；可由配置覆盖
-REPLY_DAYS = 20  # 第32条
-FILING_DAYS = 10  # 第42条
+from scoring.procedure import RegionRules, region_rules
+from scoring.tables import load_targets
+
+# The legal clocks and the local minimum wage are data a city can change
+# (scoring/rules/regions.yaml, scoring/rules/targets.yaml), never constants here.
 
 NON_NEGATIVE = {
     "worker_reps": "职工方代表人数", "employer_reps": "企业方代表人数", "congress_members": "职代会应到人数",
@@ -45,10 +47,18 @@ def _days(later: dt.date | None, earlier: dt.date | None) -> int | None:
     return (later - earlier).days
 
 
+def local_minimum_wage(on: dt.date | None = None, region: str | None = None) -> Decimal | None:
+    """The monthly minimum wage in force on a day, from scoring/rules/targets.yaml."""
+    targets = load_targets()
+    amount = targets.minimum_wage(region or "默认", on or dt.date.today())
+    return None if amount is None else Decimal(amount)
+
+
 def check(values: Mapping[str, Any], *, new_form: bool = False, linked_enterprises: int = 0,
-          local_min_wage: Decimal | float | None = None) -> RuleResult:
+          local_min_wage: Decimal | float | None = None, rules: RegionRules | None = None) -> RuleResult:
     """Errors (by field name) and warnings for one contract's values."""
     v = values.get
+    rules = rules or region_rules()
     result = RuleResult()
     for name, label in NON_NEGATIVE.items():
         if v(name) is not None and v(name) < 0:
@@ -58,8 +68,10 @@ def check(values: Mapping[str, Any], *, new_form: bool = False, linked_enterpris
     _check_numbers(v, result, linked_enterprises)
     if result.errors:
         return result
-    _warn_procedure(v, result)
-    _warn_content(v, result, new_form, Decimal(str(local_min_wage if local_min_wage is not None else LOCAL_MIN_WAGE)))
+    _warn_procedure(v, result, rules)
+    if local_min_wage is None:
+        local_min_wage = local_minimum_wage(v("signing_date") or v("effective_date"))
+    _warn_content(v, result, new_form, None if local_min_wage is None else Decimal(str(local_min_wage)))
     return result
 
 
@@ -101,14 +113,14 @@ def _check_numbers(v, result: RuleResult, linked: int) -> None:
         result.error("covered_enterprises", f"覆盖企业数不能少于已关联的平台内企业数（{linked}家）")
 
 
-def _warn_procedure(v, result: RuleResult) -> None:
+def _warn_procedure(v, result: RuleResult, rules: RegionRules) -> None:
     w = result.warnings
     reply = _days(v("reply_date"), v("offer_date"))
-    if reply is not None and reply > REPLY_DAYS:
-        w.append(f"收到要约后第{reply}天才答复，超过20日（《集体合同规定》第32条）")
+    if reply is not None and reply > rules.reply_days:
+        w.append(f"收到要约后第{reply}天才答复，超过{rules.reply_days}日（《集体合同规定》第32条）")
     wr, er = v("worker_reps"), v("employer_reps")
-    if (wr is not None and wr < 3) or (er is not None and er < 3):
-        w.append("协商代表每方应不少于3人（《集体合同规定》第19条）")
+    if (wr is not None and wr < rules.reps_min) or (er is not None and er < rules.reps_min):
+        w.append(f"协商代表每方应不少于{rules.reps_min}人（《集体合同规定》第19条）")
     if wr is not None and er is not None and wr != er:
         w.append(f"双方协商代表人数不相等（职工方{wr}人、企业方{er}人，《集体合同规定》第19条）")
     members, present, favour = v("congress_members"), v("congress_present"), v("congress_in_favour")
@@ -117,17 +129,17 @@ def _warn_procedure(v, result: RuleResult) -> None:
     if members and favour is not None and favour * 2 <= members:
         w.append(f"赞成{favour}人，未超过全体{members}人的半数，草案未获通过（《集体合同规定》第36条）")
     filing = _days(v("submitted_date"), v("signing_date"))
-    if filing is not None and filing > FILING_DAYS:
-        w.append(f"签订后第{filing}天才报送人社部门，超过10日（《集体合同规定》第42条）")
+    if filing is not None and filing > rules.filing_days:
+        w.append(f"签订后第{filing}天才报送人社部门，超过{rules.filing_days}日（《集体合同规定》第42条）")
     term = v("term_years")
-    if term is not None and not (1 <= term <= 3):
-        w.append(f"合同期限{term}年，一般应为1至3年（《集体合同规定》第38条）")
+    if term is not None and not (rules.term_min_years <= term <= rules.term_max_years):
+        w.append(f"合同期限{term}年，一般应为{rules.term_min_years}至{rules.term_max_years}年（《集体合同规定》第38条）")
 
 
-def _warn_content(v, result: RuleResult, new_form: bool, local_min: Decimal) -> None:
+def _warn_content(v, result: RuleResult, new_form: bool, local_min: Decimal | None) -> None:
     if v("kind") == "wage" and all(v(n) is None for n in ("wage_increase_pct", "min_wage", "piece_rate")):
         result.warnings.append("工资专项集体合同未填写任何工资数额（调整幅度、最低工资或计件单价）")
     min_wage = v("min_wage")
-    if new_form and min_wage is not None and Decimal(str(min_wage)) < local_min:
+    if new_form and min_wage is not None and local_min is not None and Decimal(str(min_wage)) < local_min:
         result.warnings.append(
             f"行业最低工资标准{min_wage}元/月低于当地最低工资{local_min}元/月（《劳动合同法》第55条）")

@@ -60,8 +60,10 @@ def save_enterprise(enterprise: Enterprise | None, values: dict) -> Enterprise:
 
 # --- contracts --------------------------------------------------------------------------------
 
-def local_min_wage() -> Decimal:
-    return Decimal(str(current_app.config.get("LOCAL_MIN_WAGE", contract_rules.LOCAL_MIN_WAGE)))
+def local_min_wage() -> Decimal | None:
+    """A deployment may pin the local minimum wage; otherwise targets.yaml gives it by signing date."""
+    configured = current_app.config.get("LOCAL_MIN_WAGE")
+    return None if configured is None else Decimal(str(configured))
 
 
 def is_new_form(contract: CollectiveContract, industry_id: int | None = None) -> bool:

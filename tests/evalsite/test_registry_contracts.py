@@ -166,3 +166,26 @@ def test_delete_contract(app, world, session, login_as):
     fresh(session)
     assert session.scalar(select(func.count()).select_from(CollectiveContract)) == 0
     assert session.scalar(select(func.count()).select_from(BargainingMeeting)) == 0
+
+
+def test_legal_clocks_come_from_the_region_rules_file():
+    import datetime as dt
+
+    from evalsite.registry.contract_rules import check
+    from scoring.procedure import region_rules
+
+    values = {"offer_date": dt.date(2021, 3, 1), "reply_date": dt.date(2021, 3, 18)}  # 17 days
+    assert not any("答复" in w for w in check(values).warnings)  # 山东: 20 days
+    shanghai = check(values, rules=region_rules("上海"))  # 15 days
+    assert any("超过15日" in w for w in shanghai.warnings)
+
+
+def test_local_minimum_wage_follows_the_signing_date():
+    import datetime as dt
+
+    from evalsite.registry.contract_rules import check
+
+    before = {"min_wage": 2000, "signing_date": dt.date(2021, 4, 1)}
+    after = {"min_wage": 2000, "signing_date": dt.date(2022, 4, 1)}
+    assert not any("最低工资" in w for w in check(before, new_form=True).warnings)  # 1910 then
+    assert any("最低工资" in w for w in check(after, new_form=True).warnings)  # 2100 from 2021-10-01
