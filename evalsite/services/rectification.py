@@ -157,7 +157,8 @@ def issue_letter(session: Session, item: RectificationItem, kind: str, user: Opt
     _, days, how = LETTER_RULES[kind]
     deadline = add_working_days(today, days) if how == "working" else today + dt.timedelta(days=days)
     ent = item.enterprise
-    addressee = "威海市人力资源和社会保障局" if kind == "recommendation" else ent.name
+    addressee = current_app.config.get("LABOUR_ADMINISTRATION", "威海市人力资源和社会保障局") \
+        if kind == "recommendation" else ent.name
     issuer = current_app.config.get("ISSUING_BODY", "威海市总工会")
     number = next_letter_number(session, kind, today.year)
     facts = facts or [f"{item.code} {item.title}：{item.description}".strip("：")[:400],
