@@ -33,10 +33,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     limiter.init_app(app)
 
-    from . import auth, errors, main, templating
+    from . import auth, errors, guards, main, templating
 
     templating.init_app(app)
     errors.init_app(app)
+    guards.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     _register_optional_blueprints(app)

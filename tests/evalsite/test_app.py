@@ -117,3 +117,11 @@ def test_login_is_throttled(app_config, world):
 
 def test_secure_cookie_flags(app):
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_nul_characters_are_refused_with_a_chinese_400(client, world):
+    login(client, world.city)
+    resp = client.get("/enterprises?q=%00abc")
+    assert resp.status_code == 400 and "无效字符" in resp.get_data(as_text=True)
+    resp = client.post("/account/password", data={"current": "a\x00b", "new": "x", "confirm": "x"})
+    assert resp.status_code == 400 and "无效字符" in resp.get_data(as_text=True)
