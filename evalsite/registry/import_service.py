@@ -89,18 +89,23 @@ def _sweep(folder: Path) -> None:
             pass
 
 
-def park(filename: str, data: bytes, user_id: int) -> str:
+def park(filename: str, data: bytes, user_id: int, confirmable: bool = True) -> str:
     folder = _folder()
     _sweep(folder)
     token = secrets.token_urlsafe(24)
     (folder / f"{token}.bin").write_bytes(data)
-    (folder / f"{token}.json").write_text(json.dumps({"filename": filename, "user_id": user_id}), encoding="utf-8")
+    (folder / f"{token}.json").write_text(json.dumps({"filename": filename, "user_id": user_id,
+                                                                 "confirmable": confirmable}), encoding="utf-8")
     session[SESSION_KEY] = token
     return token
 
 
-def parked(user_id: int) -> tuple[str, bytes] | None:
-    """The file parked by this session for this user, if still there."""
+def parked(user_id: int, for_confirm: bool = False) -> tuple[str, bytes] | None:
+    """The file parked by this session for this user, if still there.
+
+    ``for_confirm``: only a file whose preview was clean (a bad file is parked
+    just so its corrections sheet can be downloaded).
+    """
     token = session.get(SESSION_KEY)
     if not token or not token.replace("-", "").replace("_", "").isalnum():
         return None
@@ -110,7 +115,7 @@ def parked(user_id: int) -> tuple[str, bytes] | None:
         data = (folder / f"{token}.bin").read_bytes()
     except (OSError, ValueError):
         return None
-    if meta.get("user_id") != user_id:
+    if meta.get("user_id") != user_id or (for_confirm and not meta.get("confirmable", False)):
         return None
     return meta.get("filename", ""), data
 

@@ -10,7 +10,7 @@ from . import bp, import_service
 from .common import all_industries, units_for
 from .forms_admin import ImportForm
 from .importer import HEADERS, REQUIRED, ImportFileError
-from .xlsx import template_workbook
+from .xlsx import corrections_workbook, template_workbook
 
 
 def _upload_page(form, error=None, status=200):
@@ -35,8 +35,8 @@ def import_upload():
     except ImportFileError as exc:
         return _upload_page(form, str(exc), 400)
     import_service.discard()
-    if result.ok:  # only a clean file can be confirmed
-        import_service.park(upload.filename, data, current_user.id)
+    # parked either way: a clean file waits for confirmation, a bad one for its corrections sheet
+    import_service.park(upload.filename, data, current_user.id, confirmable=result.ok)
     return render_template("registry/import_preview.html", result=result, filename=upload.filename,
                            form=form), 200 if result.ok else 400
 
@@ -47,7 +47,7 @@ def import_confirm():
     form = ImportForm()
     if not form.validate_on_submit():
         return _upload_page(form, "表单已过期，请重新上传文件", 400)
-    parked = import_service.parked(current_user.id)
+    parked = import_service.parked(current_user.id, for_confirm=True)
     if parked is None:
         return _upload_page(form, "没有待确认的导入（可能已过期或已导入），请重新上传文件", 400)
     filename, data = parked
@@ -62,6 +62,23 @@ def import_confirm():
     import_service.discard()
     flash(f"导入完成：新增 {counts['created']} 家，更新 {counts['updated']} 家，未变 {counts['unchanged']} 家。", "success")
     return redirect(url_for("registry.enterprise_list"))
+
+
+@bp.get("/import/corrections.xlsx")
+@admin_required
+def import_corrections():
+    """The last uploaded file back, with each row's errors in a first column."""
+    parked = import_service.parked(current_user.id)
+    if parked is None:
+        return _upload_page(ImportForm(), "没有可下载的错误清单（可能已过期），请重新上传文件", 404)
+    filename, data = parked
+    try:
+        result = import_service.preview(filename, data, current_user)
+    except ImportFileError as exc:
+        return _upload_page(ImportForm(), str(exc), 400)
+    return Response(corrections_workbook(result.rows),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": "attachment; filename=registry-corrections.xlsx"})
 
 
 @bp.get("/import/template.xlsx")

@@ -31,6 +31,25 @@ def _header_row(ws, headers) -> None:
         ws.column_dimensions[chr(ord("A") + i)].width = max(12, len(header) * 2 + 4)
 
 
+def corrections_workbook(rows) -> bytes:
+    """Every row of an import with a first column 错误说明, bad rows in red: fix in Excel, upload again."""
+    from openpyxl.styles import PatternFill
+
+    red = PatternFill("solid", fgColor="FDECEC")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "企业名录"
+    _header_row(ws, ("错误说明", *HEADERS))
+    ws.column_dimensions["A"].width = 48
+    for row in rows:
+        ws.append([neutralise(v) for v in ("；".join(row.errors), *(row.raw.get(h, "") for h in HEADERS))])
+        if row.errors:
+            for cell in ws[ws.max_row]:
+                cell.fill = red
+    ws.freeze_panes = "C2"
+    return _bytes(wb)
+
+
 def template_workbook(unit_names: list[str], industry_names: list[str]) -> bytes:
     """Headers, one example row and an instructions sheet."""
     wb = Workbook()

@@ -155,6 +155,9 @@ ROUTES = [
     Case("registry.import_confirm", lambda w: "/import/confirm", exp(LOGIN, 403, 403, 400, 403, 400), method="POST",
          note="nothing parked in this session: 400"),
     Case("registry.import_template", lambda w: "/import/template.xlsx", ADMINS),
+    # nothing uploaded in this session: admins get a Chinese 404, others are refused before that
+    Case("registry.import_corrections", lambda w: "/import/corrections.xlsx",
+         exp(LOGIN, 403, 403, 404, 403, 404)),
 ]
 
 

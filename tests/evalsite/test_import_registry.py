@@ -166,3 +166,30 @@ def test_import_errors_raise_for_unreadable_csv():
 
     with pytest.raises(ImportFileError):
         read_table("a.csv", b"\x00\x01,\x02\n")
+
+
+def test_corrections_sheet_lists_each_rows_errors_for_fixing(app, world, session, login_as):
+    from openpyxl import load_workbook
+
+    good = good_row(100)
+    bad = _bad_rows()
+    bad["与第2行重复"][1] = good[1]
+    client = login_as(world.city)
+    assert _upload(client, xlsx_bytes([good] + list(bad.values()))).status_code == 400
+    resp = client.get("/import/corrections.xlsx")
+    assert resp.status_code == 200
+    ws = load_workbook(io.BytesIO(resp.data)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:3] == ("错误说明", "企业名称", "统一社会信用代码")
+    assert rows[1][0] in (None, "")  # the good row: no error
+    messages = [r[0] or "" for r in rows[2:]]
+    for expected, message in zip(bad, messages):
+        assert expected in message
+    assert client.post("/import/confirm").status_code == 400  # a bad file can never be confirmed
+    assert _count(session) == 3
+
+
+def test_corrections_sheet_needs_an_upload_first(app, world, login_as):
+    client = login_as(world.city)
+    resp = client.get("/import/corrections.xlsx")
+    assert resp.status_code == 404 and "没有可下载的错误清单" in resp.get_data(as_text=True)
