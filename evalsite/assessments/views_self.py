@@ -6,10 +6,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..access import can_view_enterprise, roles_required
+from ..access import can_edit_enterprise, can_view_enterprise, roles_required
 from ..db import db
 from ..errors import abort_zh
-from ..models import DetectedProblem, EvaluationResult, Evidence, EvidenceRequest
+from ..models import DetectedProblem, EvaluationResult, Evidence, EvidenceRequest, VetoEvent
 from ..services import evaluation
 from ..services.evidence import UploadRejected, send_stored, store_upload
 from . import bp, service
@@ -188,5 +188,11 @@ def result(enterprise_id):
     problems = db.session.scalars(select(DetectedProblem).where(
         DetectedProblem.campaign_id == campaign.id, DetectedProblem.enterprise_id == ent.id,
         DetectedProblem.superseded.is_(False)).order_by(DetectedProblem.id)).all()
+    vetoes = db.session.scalars(select(VetoEvent).where(VetoEvent.campaign_id == campaign.id,
+                                                        VetoEvent.enterprise_id == ent.id)
+                                .order_by(VetoEvent.occurred_on)).all()
+    from .views_veto import VetoForm
+
     return render_template("assessments/result.html", campaign=campaign, ent=ent, stored=stored,
-                           data=stored.breakdown if stored else None, problems=problems)
+                           data=stored.breakdown if stored else None, problems=problems, vetoes=vetoes,
+                           veto_form=VetoForm() if can_edit_enterprise(current_user, ent) else None)

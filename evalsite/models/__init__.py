@@ -4,7 +4,7 @@ from .campaigns import Campaign, Enrolment  # noqa: F401
 from .contracts import BargainingMeeting, CollectiveContract, ContractCoverage  # noqa: F401
 from .evaluations import (Assessment, AssessmentItem, ConflictDeclaration, DetectedProblem,  # noqa: F401
                           EvaluationResult, EvaluatorAssignment, Evidence, EvidenceRequest,
-                          IndicatorSystemRecord)
+                          IndicatorSystemRecord, VetoEvent)
 from .orgs import Enterprise, Industry, ReportingUnit  # noqa: F401
 from .reports import (EscalationLetter, RectificationEvent, RectificationEvidence,  # noqa: F401
                       RectificationItem, Report, ReportVersion)

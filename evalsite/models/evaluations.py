@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
@@ -220,3 +220,25 @@ class DetectedProblem(Base):
     detected_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     enterprise: Mapped[Enterprise] = relationship()
+
+
+VETO_KINDS = {"wage_arrears": "经查实的拖欠工资", "collective_incident": "因违反集体合同引发的群体性事件",
+              "review_unresolved": "审查意见书提出的问题未落实"}
+
+
+class VetoEvent(Base):
+    """A substantiated veto event (DOMAIN §3.3) recorded by an administrator; it caps the grade."""
+
+    __tablename__ = "veto_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(String(500))
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    @property
+    def kind_label(self) -> str:
+        return VETO_KINDS.get(self.kind, self.kind)

@@ -21,7 +21,7 @@ from scoring.problems import detect_problems
 from scoring.procedure import CheckResult, ContractRecord, region_rules, run_checks
 
 from ..models import (Assessment, Campaign, CollectiveContract, ContractCoverage, DetectedProblem, Enrolment,
-                      Enterprise, EvaluationResult, IndicatorSystemRecord, RectificationItem)
+                      Enterprise, EvaluationResult, IndicatorSystemRecord, RectificationItem, VetoEvent)
 from ..models.base import utcnow
 
 SEVERITY_FIELDS = {"重大": "problems_major", "一般": "problems_general", "提示": "problems_hint"}
@@ -127,11 +127,13 @@ def procedure_checks_for(session: Session, enterprise: Enterprise, campaign: Cam
 
 
 def veto_events_for(session: Session, enterprise: Enterprise, campaign: Campaign) -> tuple[str, ...]:
-    """Data-driven veto events: today only an unresolved review objection is recorded."""
+    """Veto events: an unresolved review objection on a contract, plus those recorded by administrators."""
     main, wage = _relevant(session, enterprise, campaign)
+    kinds = set(session.scalars(select(VetoEvent.kind).where(VetoEvent.campaign_id == campaign.id,
+                                                             VetoEvent.enterprise_id == enterprise.id)))
     if any(c is not None and c.review_result == "objection" for c in (main, wage)):
-        return ("review_unresolved",)
-    return ()
+        kinds.add("review_unresolved")
+    return tuple(sorted(kinds))
 
 
 # ---------------------------------------------------------------- survey rates

@@ -29,6 +29,20 @@ def _evidence(world, session):
     world.evidence_id = ev.id
 
 
+def _veto(world, session):
+    from evalsite.models import VetoEvent
+    import datetime as dt
+
+    session.rollback()  # leave the old read snapshot: requests have written since
+    event = session.scalar(select(VetoEvent).where(VetoEvent.enterprise_id == world.ent_a.id))
+    if event is None:
+        event = VetoEvent(campaign_id=world.campaign.id, enterprise_id=world.ent_a.id, kind="collective_incident",
+                          occurred_on=dt.date(2021, 4, 2), description="群体性事件")
+        session.add(event)
+        session.commit()
+    world.veto_id = event.id
+
+
 def _open_request(world, session):
     req = session.scalar(select(EvidenceRequest).where(EvidenceRequest.enterprise_id == world.ent_a.id))
     if req is None:
@@ -92,6 +106,11 @@ ROUTES = [
     Case("assessments.unassign", lambda w: f"/assessments/assignments/{w.extra_assignment_id}/delete",
          dict(ADMIN, district_other=403, city=302), method="POST", setup=_extra_assignment),
     Case("assessments.analysis", lambda w: "/assessments/analysis", dict(ADMIN, district_other=200, city=200)),
+    Case("assessments.veto_add", lambda w: f"/assessments/result/{w.ent_a.id}/veto",
+         dict(ADMIN, district_other=403, city=302), method="POST",
+         data=lambda w: {"kind": "wage_arrears", "occurred_on": "2021-04-01", "description": "劳动监察查实拖欠工资"}),
+    Case("assessments.veto_delete", lambda w: f"/assessments/veto/{w.veto_id}/delete",
+         dict(ADMIN, district_other=403, city=302), method="POST", setup=_veto),
 ]
 
 
