@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from ..models import (Assessment, AssessmentItem, Campaign, ConflictDeclaration, Enrolment, Enterprise,
-                      EvaluatorAssignment, Evidence, EvidenceRequest, User)
+                      EvaluatorAssignment, Evidence, EvidenceRequest, User, VetoEvent)
 from ..services import evaluation
 
 SAMPLE = 60
@@ -160,6 +160,10 @@ def seed(ctx) -> None:
                                             reason="近亲属在该企业担任管理职务"))
     session.flush()
     _demo_files(session, campaign, submitted[:3])
+    if len(submitted) > 10:  # one substantiated wage arrears case, which caps that enterprise's grade
+        session.add(VetoEvent(campaign_id=campaign.id, enterprise_id=submitted[10].id, kind="wage_arrears",
+                              occurred_on=start + dt.timedelta(days=20), recorded_by_id=admin.id if admin else None,
+                              description="区劳动保障监察大队查实：2021年1-2月拖欠一线职工工资，已责令限期支付。"))
     evaluation.refresh_results(session, campaign)
     ctx.data["evaluation_sample"] = [e.id for e in sample]
 
