@@ -125,3 +125,10 @@ def test_nul_characters_are_refused_with_a_chinese_400(client, world):
     assert resp.status_code == 400 and "无效字符" in resp.get_data(as_text=True)
     resp = client.post("/account/password", data={"current": "a\x00b", "new": "x", "confirm": "x"})
     assert resp.status_code == 400 and "无效字符" in resp.get_data(as_text=True)
+
+
+def test_security_headers_forbid_third_party_loads_and_framing(client):
+    resp = client.get("/login")
+    csp = resp.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert resp.headers["X-Content-Type-Options"] == "nosniff" and resp.headers["X-Frame-Options"] == "DENY"
