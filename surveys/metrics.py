@@ -70,6 +70,22 @@ def rate(definition: Definition, key: str, answer_sets: Iterable[AnswerSet],
     rule = definition.metrics.get(key)
     if rule is None:
         raise KeyError(f"问卷 {definition.code} 未定义指标 '{key}'")
+    numerator, n = rate_counts(definition, key, answer_sets, count_basic)
+    if n < _settings(settings).min_group_size:
+        return Rate(key, rule.label, None, n, None, None, None, True)
+    low, high = wilson_interval(numerator, n)
+    return Rate(key, rule.label, numerator, n, numerator / n, low, high, False)
+
+
+def rate_counts(definition: Definition, key: str, answer_sets: Iterable[AnswerSet],
+                count_basic: bool | None = None) -> tuple[int, int]:
+    """(numerator, n) of the rule ``key``, without suppression: these counts add up over groups.
+
+    Only for aggregates that are suppressed again after summing (:func:`rate_from_counts`).
+    """
+    rule = definition.metrics.get(key)
+    if rule is None:
+        raise KeyError(f"问卷 {definition.code} 未定义指标 '{key}'")
     if count_basic is None:
         count_basic = rule.count_basic
     numerator = n = 0
@@ -82,10 +98,15 @@ def rate(definition: Definition, key: str, answer_sets: Iterable[AnswerSet],
         if rule.count.evaluate(answers) or (
                 count_basic and rule.basic is not None and rule.basic.evaluate(answers)):
             numerator += 1
+    return numerator, n
+
+
+def rate_from_counts(key: str, label: str, numerator: int, n: int, settings: Settings | None = None) -> Rate:
+    """The Rate of summed counts, suppressed below the minimum group exactly as :func:`rate`."""
     if n < _settings(settings).min_group_size:
-        return Rate(key, rule.label, None, n, None, None, None, True)
+        return Rate(key, label, None, n, None, None, None, True)
     low, high = wilson_interval(numerator, n)
-    return Rate(key, rule.label, numerator, n, numerator / n, low, high, False)
+    return Rate(key, label, numerator, n, numerator / n, low, high, False)
 
 
 def participation_rate(definition: Definition, answer_sets: Iterable[AnswerSet],
@@ -150,6 +171,44 @@ def distribution(definition: Definition, code: str, answer_sets: Iterable[Answer
     if n < _settings(settings).min_group_size:
         return Distribution(code, n, (), True)
     counts = tuple(Count(o.code, o.label, tally[o.code], tally[o.code] / n)
+                   for o in question.options)
+    return Distribution(code, n, counts, False)
+
+
+def option_counts(definition: Definition, answer_sets: Iterable[AnswerSet]) -> dict[str, list]:
+    """question code → [answered, {value: count}], the additive counts behind :func:`distribution`.
+
+    Every answered question is counted; values are tallied (as ``str``, one per
+    chosen option) for every question except free text, which is never
+    aggregated. Tallies use the value, not the definition's options, so that
+    counts from different versions can be read with any version's options
+    (:func:`distribution_from_counts`).
+    """
+    text = {q.code for q in definition.questions if q.type in ("text", "textarea")}
+    out: dict[str, list] = {}
+    for answers in answer_sets:
+        for code, value in answers.items():
+            if not is_answered(value):
+                continue
+            entry = out.setdefault(code, [0, {}])
+            entry[0] += 1
+            if code in text:
+                continue
+            tally = entry[1]
+            for chosen in (value if isinstance(value, (list, tuple)) else [value]):
+                tally[str(chosen)] = tally.get(str(chosen), 0) + 1
+    return out
+
+
+def distribution_from_counts(definition: Definition, code: str, n: int, tally: Mapping[str, int],
+                             settings: Settings | None = None) -> Distribution:
+    """The Distribution of summed :func:`option_counts` on ``definition``'s options (same as :func:`distribution`)."""
+    question = definition.question(code)
+    if not question.options:
+        raise ValueError(f"题目 {code} 没有选项，无法统计分布")
+    if n < _settings(settings).min_group_size:
+        return Distribution(code, n, (), True)
+    counts = tuple(Count(o.code, o.label, tally.get(o.code, 0), tally.get(o.code, 0) / n)
                    for o in question.options)
     return Distribution(code, n, counts, False)
 

@@ -9,4 +9,5 @@ from .orgs import Enterprise, Industry, ReportingUnit  # noqa: F401
 from .reports import (EscalationLetter, RectificationEvent, RectificationEvidence,  # noqa: F401
                       RectificationItem, Report, ReportVersion)
 from .users import User  # noqa: F401
-from .surveys import BallotCode, SubmissionCounter, Submission, SurveyDefinition, SurveyLink  # noqa: F401
+from .surveys import (BallotCode, SubmissionCounter, Submission, SurveyAggregate, SurveyDefinition,  # noqa: F401
+                      SurveyLink)

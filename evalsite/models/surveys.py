@@ -97,3 +97,23 @@ class SubmissionCounter(Base):
     link_id: Mapped[int] = mapped_column(ForeignKey("survey_link.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SurveyAggregate(Base):
+    """Additive counts of one enterprise's answers to one definition version, refreshed lazily.
+
+    ``answers`` is the number of submissions they were computed from; the sum
+    over versions is compared with the live count to find stale rows.
+    ``counts`` = {"rates": {key: [numerator, n]}, "questions": {code: [answered, {value: count}]}}
+    (never free text). District and city figures sum these and only then
+    apply the minimum group and the Wilson interval.
+    """
+
+    __tablename__ = "survey_aggregate"
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(16), primary_key=True)
+    definition_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[dict] = mapped_column(JSON)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
+from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,6 +54,12 @@ def combined_rates(session: Session, audience: str, groups: dict[str, list], min
             entry = totals.setdefault(key, [r.label, 0, 0])
             entry[1] += r.numerator or 0
             entry[2] += r.n
+    return rates_from_totals(audience, totals, min_sample)
+
+
+def rates_from_totals(audience: str, totals: dict, min_sample: int | None = None) -> dict:
+    """key → SurveyRate from summed counts {key: [label, numerator, n]}: suppression and interval on the sums."""
+    settings = load_settings()
     minimum = settings.min_sample if audience == "worker" else settings.employer_min_sample
     minimum = min_sample if min_sample is not None else minimum
     out = {}
@@ -104,18 +112,48 @@ class MonitorRow:
         return sample_status(self.employer, None, self.employer_required, min_sample=self.employer_required)
 
 
-def monitor(session: Session, campaign: Campaign, enterprise_stmt) -> list[MonitorRow]:
-    """One row per enrolled enterprise of the (already scoped) enterprise select."""
+@lru_cache(maxsize=16384)
+def _required(headcount: int | None, audience: str = "worker") -> int:
+    """required_sample (a normal quantile per call: 2,000 enterprises cost 0.1 s) for the bundled settings."""
+    return required_sample(headcount, audience=audience)
+
+
+def monitor(session: Session, campaign: Campaign, enterprise_stmt, counts: dict | None = None) -> list[MonitorRow]:
+    """One row per enrolled enterprise of the (already scoped) enterprise select.
+
+    ``counts``: (enterprise_id, audience) → submissions, when already read for a scope covering these enterprises.
+    """
     rows = session.execute(enterprise_stmt.add_columns(Enrolment.headcount).join(
         Enrolment, (Enrolment.enterprise_id == Enterprise.id) & (Enrolment.campaign_id == campaign.id))
         .order_by(Enterprise.unit_id, Enterprise.name)).all()
-    counts = response_counts(session, campaign.id, [e.id for e, _ in rows] if len(rows) < 900 else None)
+    if counts is None:
+        counts = response_counts(session, campaign.id, [e.id for e, _ in rows] if len(rows) < 900 else None)
     out = []
     for ent, hc in rows:
         hc = hc or ent.headcount
         out.append(MonitorRow(ent, hc, counts.get((ent.id, "worker"), 0), counts.get((ent.id, "employer"), 0),
-                              required_sample(hc), required_sample(hc, audience="employer")))
+                              _required(hc), _required(hc, "employer")))
     return out
+
+
+LIGHTS = {"green": "达标", "amber": "接近", "red": "不足"}
+PAGE_SIZE = 50
+
+
+def filter_rows(rows: list[MonitorRow], unit_id: int | None = None, light: str | None = None) -> list[MonitorRow]:
+    """Rows of one reporting unit and/or one traffic light (of the worker sample)."""
+    return [r for r in rows if (unit_id is None or r.enterprise.unit_id == unit_id)
+            and (light not in LIGHTS or r.light == light)]
+
+
+def page_of(items: list, page_no: int | None, size: int | None = None):
+    """Items of one page and a pager object for ``_macros.pager`` (like ``registry.common.paginate``)."""
+    size = size or PAGE_SIZE
+    total = len(items)
+    pages = max((total + size - 1) // size, 1)
+    page_no = min(max(page_no or 1, 1), pages)
+    page = SimpleNamespace(page=page_no, pages=pages, total=total, has_prev=page_no > 1, has_next=page_no < pages)
+    return items[(page_no - 1) * size:page_no * size], page
 
 
 def group_totals(rows: list[MonitorRow]) -> list[dict]:

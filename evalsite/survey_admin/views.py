@@ -12,6 +12,7 @@ from ..access import city_admin_required, enterprise_or_403, roles_required, sco
 from ..db import db
 from ..errors import abort_zh
 from ..models import Campaign, Enterprise, SurveyDefinition, SurveyLink
+from ..services import survey_aggregates as aggregates
 from ..services import survey_results as results
 from ..services import surveys as svc
 from ..survey_site.pages import build_page, raw_answers
@@ -57,10 +58,16 @@ def overview():
     campaign = campaign_or_404()
     if current_user.role == "enterprise":
         return redirect(url_for(".enterprise", enterprise_id=current_user.enterprise_id, campaign=campaign.id))
-    rows = results.monitor(db.session, campaign, scope_enterprises(select(Enterprise), current_user, campaign.id))
-    scope = results.scope_results(db.session, campaign, visible_enterprise_ids(current_user, campaign.id))
+    ids = None if current_user.role == "city_admin" else visible_enterprise_ids(current_user, campaign.id)
+    counts = aggregates.live_counts(db.session, campaign.id, ids)  # monitoring and stale aggregates alike
+    rows = results.monitor(db.session, campaign, scope_enterprises(select(Enterprise), current_user, campaign.id),
+                           counts)
+    unit_id, light = request.args.get("unit", type=int), request.args.get("light")
+    page_rows, page = results.page_of(results.filter_rows(rows, unit_id, light), request.args.get("page", type=int))
+    scope = aggregates.scope_summary(db.session, campaign, counts, ids)
     definitions = {a: svc.pinned_definition(db.session, campaign, a) for a in svc.AUDIENCE_CODES}
-    return render_template("survey_admin/overview.html", campaign=campaign, rows=rows, units=results.group_totals(rows),
+    return render_template("survey_admin/overview.html", campaign=campaign, rows=page_rows, page=page,
+                           units=results.group_totals(rows), unit_id=unit_id, light_filter=light, lights=results.LIGHTS,
                            scope=scope, definitions=definitions, form=ActionForm(campaign_id=campaign.id),
                            campaigns=db.session.scalars(select(Campaign).order_by(Campaign.id.desc())).all())
 

@@ -172,3 +172,32 @@ def test_suppress_small_cells_complementary_rule():
     assert suppress_small_cells({"a": 0, "b": 2, "c": 8, "d": 30}, 5) == {"a": 0, "b": None, "c": None, "d": 30}
     assert suppress_small_cells([40, 4, 6], 5) == [40, None, None]
     assert suppress_small_cells([4], 5) == [None]
+
+
+def test_rate_counts_are_the_unsuppressed_counts_and_add_up():
+    from surveys.metrics import rate_counts, rate_from_counts
+    assert rate_counts(W, "participation", PARTICIPATION) == (3, 5)
+    assert rate_counts(W, "participation", PARTICIPATION[:2]) == (1, 2)  # below 5: still counted
+    halves = [rate_counts(W, "satisfaction", part) for part in (SATISFACTION[:3], SATISFACTION[3:])]
+    x, n = map(sum, zip(*halves))
+    assert rate_from_counts("satisfaction", "满意率", x, n) == satisfaction_rate(W, SATISFACTION)
+    assert rate_from_counts("participation", "参与率", 1, 2) == participation_rate(W, PARTICIPATION[:2])
+    with pytest.raises(KeyError):
+        rate_counts(W, "nope", [])
+
+
+def test_option_counts_add_up_to_the_distribution_and_skip_free_text():
+    from surveys.metrics import distribution_from_counts, option_counts
+    sets = [{"W01": ["A"], "W06": ["A", "C"], "W18": "秘密意见"}, {"W01": "B", "W06": ["H"]}, {"W01": ""},
+            {"W06": []}, {"W01": ["A"], "W06": ["B"]}, {"W01": ["C"], "W06": ["A"]}, {"W01": ["Z"]}]
+    parts = [option_counts(W, sets[:2]), option_counts(W, sets[2:])]
+    assert parts[0]["W18"] == [1, {}]  # answered, but the text itself is not kept
+    for code in ("W01", "W06"):
+        n = sum(p.get(code, [0, {}])[0] for p in parts)
+        tally: dict = {}
+        for p in parts:
+            for value, count in p.get(code, [0, {}])[1].items():
+                tally[value] = tally.get(value, 0) + count
+        assert distribution_from_counts(W, code, n, tally) == distribution(W, code, sets)
+    assert distribution_from_counts(W, "W06", 4, {"A": 2}).suppressed
+    assert option_counts(W, [{"W12": 4}, {"W12": "4"}]) == {"W12": [2, {"4": 2}]}
