@@ -116,4 +116,4 @@ class SurveyAggregate(Base):
     definition_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     answers: Mapped[int] = mapped_column(Integer)
     counts: Mapped[dict] = mapped_column(JSON)
-    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    computed_on: Mapped[dt.date] = mapped_column(Date, default=dt.date.today)  # day only: nothing timed near answers

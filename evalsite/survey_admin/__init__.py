@@ -9,6 +9,7 @@ BLUEPRINTS = [bp]
 
 
 def register_cli(app):
-    from .cli import survey_links
+    from .cli import survey_links, survey_refresh
 
     app.cli.add_command(survey_links)
+    app.cli.add_command(survey_refresh)

@@ -30,3 +30,16 @@ def survey_links(campaign_code, create):
             .order_by(Enterprise.credit_code, SurveyLink.audience))
     for credit, audience, token in db.session.execute(stmt):
         click.echo(f"{credit}\t{audience}\t{svc.public_url(token)}")
+
+
+@click.command("survey-refresh")
+@campaign_option
+@with_appcontext
+def survey_refresh(campaign_code):
+    """Bring the stored per-enterprise survey totals up to date (e.g. after a deployment or an import)."""
+    from ..services.survey_aggregates import live_counts, refreshed
+
+    campaign = resolve_campaign(campaign_code)
+    counts = live_counts(db.session, campaign.id)
+    aggregates = refreshed(db.session, campaign.id, counts)
+    click.echo(f"{campaign.name}：{len(counts)} 组答卷，{len(aggregates)} 组汇总已是最新。")

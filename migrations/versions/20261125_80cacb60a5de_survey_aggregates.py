@@ -23,7 +23,7 @@ def upgrade():
     sa.Column('definition_hash', sa.String(length=64), nullable=False),
     sa.Column('answers', sa.Integer(), nullable=False),
     sa.Column('counts', sa.JSON(), nullable=False),
-    sa.Column('computed_at', sa.DateTime(), nullable=False),
+    sa.Column('computed_on', sa.Date(), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_survey_aggregate_campaign_id_campaign'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['enterprise_id'], ['enterprise.id'], name=op.f('fk_survey_aggregate_enterprise_id_enterprise'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('campaign_id', 'enterprise_id', 'audience', 'definition_hash', name=op.f('pk_survey_aggregate'))

@@ -158,3 +158,25 @@ def test_overview_table_is_paginated_and_filtered(app, login_as, session, world,
     page = client.get(f"/surveys/?unit={world.unit_b.id}&light=green").get_data(as_text=True)
     assert "没有符合条件的企业" in page
     assert client.get("/surveys/?page=99&light=nonsense").status_code == 200
+
+
+def test_survey_refresh_command_stores_totals(app, world, session):
+    from evalsite.models import SurveyAggregate, Submission
+    import datetime as dt
+
+    from surveys import default_definition
+
+    digest = default_definition("worker").hash
+    world.campaign.worker_definition_hash = digest
+    session.add(world.campaign)
+    for i in range(6):
+        session.add(Submission(campaign_id=world.campaign.id, enterprise_id=world.ent_a.id, audience="worker",
+                               definition_hash=digest, submission_key=f"refresh-cli-key-{i:04d}",
+                               answers={"W14": 5}, submitted_on=dt.date(2021, 4, 1)))
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["survey-refresh"])
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    session.rollback()
+    rows = session.query(SurveyAggregate).filter_by(enterprise_id=world.ent_a.id).all()
+    assert rows and sum(r.answers for r in rows) == 6
