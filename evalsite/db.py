@@ -11,7 +11,7 @@ import contextlib
 import contextvars
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -63,7 +63,16 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_mode.get() else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if is_write() else "BEGIN")
+
+
+def is_write() -> bool:
+    """A write transaction: inside ``writing()``, or serving a request that is not GET/HEAD/OPTIONS.
+
+    Read from the request itself rather than set per request, so nothing can
+    leak into the next request when a streamed response is never closed.
+    """
+    return _write_mode.get() or (has_request_context() and request.method not in READ_METHODS)
 
 
 @contextlib.contextmanager
@@ -89,22 +98,11 @@ class Database:
         engine = make_engine(app.config["DATABASE_URL"])
         app.extensions["evalsite_db"] = _State(engine, sessionmaker(bind=engine, expire_on_commit=False))
 
-        @app.before_request
-        def _mark_writes():
-            if request.method not in READ_METHODS:
-                g._db_write_token = _write_mode.set(True)
-
         @app.teardown_appcontext
         def _close(_exc):
             session = g.pop("_db_session", None)
             if session is not None:
                 session.close()
-            token = g.pop("_db_write_token", None)
-            if token is not None:
-                try:
-                    _write_mode.reset(token)
-                except ValueError:
-                    _write_mode.set(False)
 
     @property
     def engine(self) -> Engine:
