@@ -1,8 +1,9 @@
 """Survey transactions: definitions by hash, links, ballot codes, stuffing caps, submissions.
 
 Recording an answer is the one write on the hot path, so it is a single short
-transaction: insert (the unique key makes it idempotent), consume a ballot
-code if needed, bump the per-link daily counter, commit.
+transaction: insert (the unique key makes it the arbiter of idempotency),
+consume a ballot code if needed, bump the per-link daily counter, commit.
+The public pages read what they need of a link in one query (``public_link``).
 """
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -131,7 +135,7 @@ def rotate(session: Session, link: SurveyLink) -> SurveyLink:
     return fresh
 
 
-def link_problem(link: SurveyLink, today: dt.date) -> str | None:
+def link_problem(link: SurveyLink | PublicLink, today: dt.date) -> str | None:
     """Why the link cannot be answered today (a Chinese 410 message), or None."""
     if link.status == "rotated":
         return "此链接已失效：单位已更换问卷链接，请扫描新的二维码。"
@@ -152,15 +156,48 @@ def short_url(token: str) -> str:
     return public_url(token).split("://", 1)[-1]
 
 
-def headcount(session: Session, link: SurveyLink) -> int:
-    count = session.scalar(select(Enrolment.headcount).where(Enrolment.campaign_id == link.campaign_id,
-                                                             Enrolment.enterprise_id == link.enterprise_id))
-    return count or session.scalar(select(Enterprise.headcount).where(Enterprise.id == link.enterprise_id)) or 0
+@dataclass(frozen=True)
+class PublicLink:
+    """What the public pages need of a link, its campaign's pinned hash and the headcount, read at once."""
+    id: int
+    campaign_id: int
+    enterprise_id: int
+    audience: str
+    token: str
+    status: str
+    opens_on: dt.date | None
+    closes_on: dt.date | None
+    daily_cap: int | None
+    ballots_required: bool
+    definition_hash: str | None
+    headcount: int  # at enrolment, else the enterprise's
+
+    @property
+    def cap(self) -> int:
+        """Generous: three answers per head a day (at least 200), unless set on the link."""
+        return self.daily_cap or max(200, 3 * self.headcount)
 
 
-def daily_cap(session: Session, link: SurveyLink) -> int:
-    """Generous: three answers per head a day (at least 200), unless set on the link."""
-    return link.daily_cap or max(200, 3 * headcount(session, link))
+_PUBLIC_LINK = (
+    select(SurveyLink.id, SurveyLink.campaign_id, SurveyLink.enterprise_id, SurveyLink.audience, SurveyLink.token,
+           SurveyLink.status, SurveyLink.opens_on, SurveyLink.closes_on, SurveyLink.daily_cap,
+           SurveyLink.ballots_required,
+           case((SurveyLink.audience == "worker", Campaign.worker_definition_hash),
+                else_=Campaign.employer_definition_hash),
+           Enrolment.headcount, Enterprise.headcount)
+    .join(Campaign, Campaign.id == SurveyLink.campaign_id)
+    .outerjoin(Enrolment, and_(Enrolment.campaign_id == SurveyLink.campaign_id,
+                               Enrolment.enterprise_id == SurveyLink.enterprise_id))
+    .outerjoin(Enterprise, Enterprise.id == SurveyLink.enterprise_id)
+    .where(SurveyLink.token == bindparam("token")))
+
+
+def public_link(session: Session, token: str) -> PublicLink | None:
+    row = session.connection().execute(_PUBLIC_LINK, {"token": token}).first()
+    if row is None:
+        return None
+    *fields, enrolled, employed = row
+    return PublicLink(*fields, headcount=enrolled or employed or 0)
 
 
 # ---------------------------------------------------------------- ballot codes
@@ -179,7 +216,7 @@ def issue_ballots(session: Session, link: SurveyLink, count: int) -> list[str]:
     return codes
 
 
-def ballot_usable(session: Session, link: SurveyLink, code: str) -> bool:
+def ballot_usable(session: Session, link: SurveyLink | PublicLink, code: str) -> bool:
     return session.scalar(select(BallotCode.id).where(BallotCode.link_id == link.id, BallotCode.code_hash == code_hash(code),
                                                       BallotCode.used.is_(False))) is not None
 
@@ -206,20 +243,30 @@ def _redis():
     return client
 
 
+def _counter_upsert(dialect_insert):
+    counter = SubmissionCounter.__table__
+    return (dialect_insert(counter).values(link_id=bindparam("p_link"), day=bindparam("p_day"), count=1)
+            .on_conflict_do_update(index_elements=[counter.c.link_id, counter.c.day],
+                                   set_={"count": counter.c.count + 1})
+            .returning(counter.c.count))
+
+
+# Built once: the hot path only binds values.
+_COUNT = {"postgresql": _counter_upsert(pg_insert), "sqlite": _counter_upsert(sqlite_insert)}
+_INSERT = insert(Submission.__table__).inline()  # no RETURNING of the new id: nobody needs it
+_CONSUME = (update(BallotCode.__table__).values(used=True)
+            .where(BallotCode.link_id == bindparam("p_link"), BallotCode.code_hash == bindparam("p_hash"),
+                   BallotCode.used.is_(False)))
+
+
 def _count_in_db(session: Session, link_id: int, today: dt.date) -> int:
-    """Portable upsert of the link's counter for the day; the row lock lasts until commit."""
-    where = (SubmissionCounter.link_id == link_id, SubmissionCounter.day == today)
-    if session.execute(update(SubmissionCounter).where(*where).values(count=SubmissionCounter.count + 1)).rowcount == 0:
-        try:
-            with session.begin_nested():
-                session.add(SubmissionCounter(link_id=link_id, day=today, count=1))
-        except IntegrityError:
-            session.execute(update(SubmissionCounter).where(*where).values(count=SubmissionCounter.count + 1))
-    return session.scalar(select(SubmissionCounter.count).where(*where))
+    """Bump the link's counter for the day in one statement; the row lock lasts until commit."""
+    conn = session.connection()
+    return conn.scalar(_COUNT[conn.dialect.name], {"p_link": link_id, "p_day": today})
 
 
-def _over_cap(session: Session, link: SurveyLink, today: dt.date) -> bool:
-    cap = daily_cap(session, link)
+def _over_cap(session: Session, link: PublicLink, today: dt.date) -> bool:
+    cap = link.cap
     client = _redis()
     if client is not None:
         key = f"survey:cap:{link.id}:{today.isoformat()}"
@@ -233,20 +280,18 @@ def _over_cap(session: Session, link: SurveyLink, today: dt.date) -> bool:
     return _count_in_db(session, link.id, today) > cap
 
 
-def record(session: Session, link: SurveyLink, definition: Definition, key: str, answers: dict,
+def record(session: Session, link: PublicLink, definition: Definition, key: str, answers: dict,
            today: dt.date, ballot: str | None = None) -> str:
     """Store one submission: 'created', 'duplicate', 'ballot' (code used/unknown) or 'cap'."""
     values = dict(campaign_id=link.campaign_id, enterprise_id=link.enterprise_id, audience=link.audience,
                   definition_hash=definition.hash, submission_key=key, answers=answers, submitted_on=today)
     try:
-        session.execute(insert(Submission).values(**values))
+        session.connection().execute(_INSERT, values)
     except IntegrityError:  # the key is there already: a double tap, a retry, or a concurrent twin
         session.rollback()
         return "duplicate"
     if link.ballots_required:
-        consumed = session.execute(update(BallotCode).where(
-            BallotCode.link_id == link.id, BallotCode.code_hash == code_hash(ballot or ""),
-            BallotCode.used.is_(False)).values(used=True)).rowcount
+        consumed = session.execute(_CONSUME, {"p_link": link.id, "p_hash": code_hash(ballot or "")}).rowcount
         if consumed != 1:
             session.rollback()
             return "ballot"

@@ -45,6 +45,11 @@ def raw_answers(definition: Definition, form) -> dict[str, list[str]]:
 
 def undecodable(body: bytes) -> set[str]:
     """Names of url-encoded fields whose value is not valid UTF-8 (werkzeug would keep them garbled)."""
+    try:  # the usual case at once: '&' and '=' are ASCII, so a valid whole has only valid values
+        unquote_to_bytes(body.replace(b"+", b" ")).decode("utf-8")
+        return set()
+    except UnicodeDecodeError:
+        pass
     names = set()
     for pair in body.split(b"&"):
         name, _, value = pair.partition(b"=")

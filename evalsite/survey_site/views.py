@@ -11,20 +11,18 @@ import secrets
 
 from flask import current_app, make_response, render_template, request
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from surveys import prune_hidden, validate_answers
+from surveys import Definition, prune_hidden, validate_answers
 
 from ..db import db
 from ..errors import MESSAGES, abort_zh
-from ..models import SurveyLink
 from ..services import surveys as svc
 from . import bp
 from .pages import accumulated, bad_bytes, build_page, next_index, raw_answers
 
 MAX_BODY = 64 * 1024
 DONE_COOKIE = "sdone"
+THANKS_CACHED = 256  # thank-you pages kept per process, by (token, definition)
 CSRF_MESSAGE = "页面停留时间较长，安全校验已过期。您填写的内容都已保留，请再点一次按钮。"
 
 
@@ -55,15 +53,14 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def _link(token: str) -> SurveyLink:
-    link = db.session.scalar(select(SurveyLink).options(joinedload(SurveyLink.campaign))
-                             .where(SurveyLink.token == token)) if len(token) <= 64 else None
+def _link(token: str) -> tuple[svc.PublicLink, Definition]:
+    link = svc.public_link(db.session, token) if len(token) <= 64 else None
     if link is None:
         abort_zh(404, "找不到这份问卷，请检查网址或重新扫描二维码。")
     problem = svc.link_problem(link, _today())
     if problem:
         abort_zh(410, problem)
-    definition = svc.pinned_definition(db.session, link.campaign, link.audience)
+    definition = svc.definition_by_hash(db.session, link.definition_hash)
     if definition is None:
         abort_zh(410, "此链接已失效：问卷尚未发布。")
     return link, definition
@@ -74,6 +71,16 @@ def _render(link, definition, page, key, status=200, message=None, ballot=""):
                            csrf=generate_csrf(), message=message, ballot=ballot,
                            total=len(definition.sections), token=link.token)
     return html, status
+
+
+def _again(link, definition, key, index, raw, errors=None, status=400, message=None, ballot=""):
+    """Show a page (again), unless the key is stored already (a retry whose reply was lost): then the thanks.
+
+    Only the pages that do not store need this look-up; a submit lets the unique key decide.
+    """
+    if svc.key_exists(db.session, key):
+        return _thanks(link, definition)
+    return _render(link, definition, build_page(definition, index, raw, errors), key, status, message, ballot)
 
 
 @bp.get("/s/<token>")
@@ -88,6 +95,8 @@ def survey(token: str):
 @bp.post("/s/<token>")
 def submit(token: str):
     link, definition = _link(token)
+    if db.engine.dialect.name == "sqlite":
+        db.session.rollback()  # end BEGIN IMMEDIATE: other workers may write while this one validates
     if request.mimetype == "application/x-www-form-urlencoded":
         request.get_data(cache=True)  # kept to check its bytes are UTF-8; bounded by max_content_length
     form = request.form
@@ -95,8 +104,6 @@ def submit(token: str):
     if not svc.valid_key(key):
         return _render(link, definition, build_page(definition, 0, raw_answers(definition, form)),
                        secrets.token_urlsafe(18), 400, "表单已损坏，请重新填写本页。")
-    if svc.key_exists(db.session, key):
-        return _thanks(link, definition)
     raw = raw_answers(definition, form)
     ballot = form.get("_ballot", "").strip()[:32]
     index = form.get("_sec", "")
@@ -105,10 +112,9 @@ def submit(token: str):
         try:
             validate_csrf(form.get("csrf_token"))
         except ValidationError:
-            return _render(link, definition, build_page(definition, index or 0, raw), key, 400, CSRF_MESSAGE, ballot)
+            return _again(link, definition, key, index or 0, raw, message=CSRF_MESSAGE, ballot=ballot)
     if form.get("_def") != definition.hash or index is None:
-        return _render(link, definition, build_page(definition, 0, raw), key, 400,
-                       "问卷内容已更新或页面数据有误，请核对后继续。", ballot)
+        return _again(link, definition, key, 0, raw, message="问卷内容已更新或页面数据有误，请核对后继续。", ballot=ballot)
     return _advance(link, definition, raw, index, key, ballot, form.get("_nav", "next"))
 
 
@@ -117,30 +123,30 @@ def _advance(link, definition, raw, index, key, ballot, nav):
     if nav == "back":
         previous, _, _ = accumulated(definition, raw, index)
         back = next_index(definition, index, previous, step=-1)
-        return _render(link, definition, build_page(definition, index if back is None else back, raw), key,
-                       ballot=ballot)
+        return _again(link, definition, key, index if back is None else back, raw, status=200, ballot=ballot)
     urlencoded = request.mimetype == "application/x-www-form-urlencoded"
-    errors = bad_bytes(raw, request.get_data(cache=True) if urlencoded else b"")
-    previous, earlier_errors, bad_index = accumulated(definition, raw, index)
-    if bad_index is not None:  # a hidden field was tampered with: show that page again
-        return _render(link, definition, build_page(definition, bad_index, raw, earlier_errors), key, 400,
-                       "请检查标出的题目。", ballot)
-    check = validate_answers(definition, raw, definition.sections[index].code, previous=previous)
-    errors = {**check.errors, **errors}
+    bad = bad_bytes(raw, request.get_data(cache=True) if urlencoded else b"")
+    # One pass over every page: a section's result depends only on the answers before it, so this
+    # equals checking page by page, and the page's errors are those of its own questions.
+    check = validate_answers(definition, raw)
+    section_of = {q.code: i for i, s in enumerate(definition.sections) for q in s.questions}
+    first_bad = min((section_of[code] for code in check.errors), default=None)
+    if first_bad is not None and first_bad < index:  # a hidden field was tampered with: show that page again
+        earlier = {code: m for code, m in check.errors.items() if section_of[code] == first_bad}
+        return _again(link, definition, key, first_bad, raw, earlier, message="请检查标出的题目。", ballot=ballot)
+    errors = {**{code: m for code, m in check.errors.items() if section_of[code] == index}, **bad}
     if index == 0 and link.ballots_required and not svc.ballot_usable(db.session, link, ballot):
         errors["_ballot"] = "作答码无效或已使用，请核对纸条上的作答码。"
     if errors:
-        return _render(link, definition, build_page(definition, index, raw, errors), key, 400,
-                       "请按提示修改标出的题目，其他答案已保留。", ballot)
-    later = next_index(definition, index, {**previous, **check.answers})
+        return _again(link, definition, key, index, raw, errors, message="请按提示修改标出的题目，其他答案已保留。",
+                      ballot=ballot)
+    later = next_index(definition, index, {c: v for c, v in check.answers.items() if section_of[c] <= index})
     if later is not None:
-        return _render(link, definition, build_page(definition, later, raw), key, ballot=ballot)
-    full = validate_answers(definition, raw)
-    if full.errors:
-        first = min(i for i, s in enumerate(definition.sections) for q in s.questions if q.code in full.errors)
-        return _render(link, definition, build_page(definition, first, raw, full.errors), key, 400,
-                       "请按提示修改标出的题目，其他答案已保留。", ballot)
-    outcome = svc.record(db.session, link, definition, key, prune_hidden(definition, full.answers), _today(), ballot)
+        return _again(link, definition, key, later, raw, status=200, ballot=ballot)
+    if check.errors:  # later pages show nothing, so none of their questions can fail; kept as a guard
+        return _again(link, definition, key, first_bad, raw, check.errors,
+                      message="请按提示修改标出的题目，其他答案已保留。", ballot=ballot)
+    outcome = svc.record(db.session, link, definition, key, prune_hidden(definition, check.answers), _today(), ballot)
     if outcome == "ballot":
         return _render(link, definition, build_page(definition, 0, raw, {"_ballot": "作答码无效或已使用。"}), key, 400,
                        "作答码无效或已被使用，每个作答码只能提交一次。", ballot)
@@ -151,7 +157,15 @@ def _advance(link, definition, raw, index, key, ballot, nav):
 
 
 def _thanks(link, definition):
-    resp = make_response(render_template("survey_site/thanks.html", link=link, definition=definition))
+    """The thank-you page; its HTML depends on the link and definition only, so each process keeps it."""
+    cache = current_app.extensions.setdefault("survey_thanks", {})
+    html = cache.get((link.token, definition.hash))
+    if html is None:
+        html = render_template("survey_site/thanks.html", link=link, definition=definition)
+        if len(cache) >= THANKS_CACHED:
+            cache.clear()
+        cache[(link.token, definition.hash)] = html
+    resp = make_response(html)
     resp.set_cookie(DONE_COOKIE, secrets.token_urlsafe(8), max_age=180 * 86400, path=f"/s/{link.token}",
                     httponly=True, samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
     return resp

@@ -1,0 +1,129 @@
+"""The final submit's short path: the unique key decides, one link query, one counter statement."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, func, select
+
+from evalsite.models import Enrolment, Submission, SubmissionCounter, SurveyLink
+from evalsite.services import surveys as svc
+from evalsite.survey_site.pages import undecodable
+from tests.evalsite.survey_support import WORKER_ANSWERS, full_post, hidden_fields, make_links
+
+
+@pytest.fixture
+def links(app, session, world):
+    return make_links(app, session, world)
+
+
+@pytest.fixture
+def token(links, world):
+    return links[(world.ent_a.id, "worker")].token
+
+
+def count(session) -> int:
+    session.expire_all()
+    session.rollback()
+    return session.scalar(select(func.count()).select_from(Submission))
+
+
+@pytest.mark.parametrize("change", [
+    {"_nav": "back"},  # going back
+    {"_sec": "0"},  # moving on to the next page
+    {"W17": []},  # an answer now missing
+    {"_def": "0" * 64},  # the definition changed meanwhile
+])
+def test_a_stored_key_gets_the_thanks_whatever_page_it_comes_back_on(client, session, token, change):
+    first, data = full_post(client, token)
+    assert first.status_code == 200
+    again = client.post(f"/s/{token}", data={**data, **change})
+    assert again.status_code == 200 and "提交成功" in again.get_data(as_text=True)
+    assert count(session) == 1
+
+
+def test_happy_path_runs_three_statements_without_redis(app, client, session, token):
+    _, data = full_post(client, token, _key="K" * 24)
+    statements = []
+    engine = app.extensions["evalsite_db"].engine
+
+    def seen(conn, cursor, statement, *args):
+        if statement.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK") and statement.strip() != "SELECT 1":
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        resp = client.post(f"/s/{token}", data={**data, "_key": "L" * 24})
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert resp.status_code == 200 and "提交成功" in resp.get_data(as_text=True)
+    assert len(statements) == 3, statements  # the link, the insert, the counter upsert
+    assert count(session) == 2
+
+
+def test_public_link_reads_what_the_pages_need(session, links, world):
+    link = links[(world.ent_a.id, "worker")]
+    found = svc.public_link(session, link.token)
+    assert (found.id, found.token, found.audience, found.status) == (link.id, link.token, "worker", "open")
+    assert found.definition_hash == world.campaign.worker_definition_hash
+    employer = svc.public_link(session, links[(world.ent_a.id, "employer")].token)
+    assert employer.definition_hash == world.campaign.employer_definition_hash
+    assert svc.public_link(session, "no-such-token") is None
+
+
+def test_cap_is_three_per_head_from_enrolment_then_enterprise_or_the_link(session, links, world):
+    token = links[(world.ent_a.id, "worker")].token
+    assert svc.public_link(session, token).cap == 3 * 320
+    session.execute(Enrolment.__table__.update().where(Enrolment.enterprise_id == world.ent_a.id).values(headcount=0))
+    world.ent_a.headcount = 400
+    session.commit()
+    assert svc.public_link(session, token).cap == 3 * 400  # no enrolment headcount: the enterprise's
+    world.ent_a.headcount = 10
+    session.commit()
+    assert svc.public_link(session, token).cap == 200  # at least 200
+    session.get(SurveyLink, links[(world.ent_a.id, "worker")].id).daily_cap = 7
+    session.commit()
+    assert svc.public_link(session, token).cap == 7
+
+
+def test_db_counter_is_per_link_and_stops_at_the_cap(client, session, links, world):
+    link = session.get(SurveyLink, links[(world.ent_a.id, "worker")].id)
+    link.daily_cap = 3
+    session.commit()
+    other = links[(world.ent_b.id, "worker")].token
+    for _ in range(3):
+        assert full_post(client, link.token)[0].status_code == 200
+    assert full_post(client, other)[0].status_code == 200
+    assert full_post(client, link.token)[0].status_code == 429
+    session.expire_all()
+    session.rollback()
+    counts = {c.link_id: c.count for c in session.scalars(select(SubmissionCounter))}
+    assert counts[link.id] == 3 and counts[links[(world.ent_b.id, "worker")].id] == 1  # the refused one rolled back
+    assert count(session) == 4
+
+
+def test_thanks_page_is_per_link_with_a_fresh_cookie_each_time(client, links, world):
+    cookies = []
+    for ent in (world.ent_a, world.ent_b, world.ent_a):
+        token = links[(ent.id, "worker")].token
+        resp, _ = full_post(client, token)
+        text = resp.get_data(as_text=True)
+        assert resp.status_code == 200 and "提交成功" in text and token not in text
+        cookie = [h for h in resp.headers.getlist("Set-Cookie") if h.startswith("sdone=")][0]
+        assert f"Path=/s/{token}" in cookie
+        cookies.append(cookie.split(";")[0])
+    assert len(set(cookies)) == 3
+
+
+def test_undecodable_names_only_the_bad_fields():
+    assert undecodable(b"W01=A&W18=%E5%B8%8C%E6%9C%9B+ok&W06=A&W06=C") == set()
+    assert undecodable(b"W01=A&W18=%FF%FEabc&W17=%E5%B8") == {"W18", "W17"}
+    assert undecodable(b"W18=%E5&W19=%B8%8C") == {"W18", "W19"}  # halves of one character in two fields
+
+
+def test_a_later_page_error_does_not_block_moving_on(client, session, token):
+    """Answers of later pages travel along (after going back); only this page's are judged."""
+    page = client.get(f"/s/{token}?again=1").get_data(as_text=True)
+    data = {**hidden_fields(page), "_sec": "0", "_nav": "next",
+            **{c: WORKER_ANSWERS[c] for c in ("W01", "W02", "W03", "W04", "W05")}, "W17": ["Z"]}
+    resp = client.post(f"/s/{token}", data=data)
+    assert resp.status_code == 200 and 'name="W06"' in resp.get_data(as_text=True)
+    assert count(session) == 0
