@@ -38,7 +38,7 @@ def _results(session, campaign) -> list[int]:
                 .where(DetectedProblem.campaign_id == campaign.id).group_by(DetectedProblem.enterprise_id).subquery())
     q = (select(EvaluationResult.enterprise_id).outerjoin(problems, problems.c.enterprise_id ==
                                                           EvaluationResult.enterprise_id)
-         .where(EvaluationResult.campaign_id == campaign.id)
+         .where(EvaluationResult.campaign_id == campaign.id, EvaluationResult.self_draft.is_(False))
          .order_by(func.coalesce(problems.c.n, 0).desc(), EvaluationResult.enterprise_id).limit(ISSUED + 4))
     ids = list(session.scalars(q))
     if ids:

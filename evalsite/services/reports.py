@@ -116,6 +116,9 @@ def current_result(session: Session, campaign: Campaign, ent: Enterprise, recomp
     data = dict(stored.breakdown or {})
     for key in ("final", "grade", "self_total", "external_total", "survey_total"):
         data.setdefault(key, getattr(stored, key, None))
+    if getattr(stored, "self_draft", False):  # the report must say its self part is not the enterprise's final word
+        data["cap_reasons"] = [*(data.get("cap_reasons") or []),
+                               "企业自评尚未提交，自评部分按草稿计算（未填写的指标记0分）"]
     return data
 
 

@@ -155,3 +155,17 @@ def test_pdf_shows_name_score_grade_problems_and_embeds_the_font(app, world, ses
     fonts = subprocess.run(["pdffonts", str(tmp_path / "r.pdf")], capture_output=True, text=True).stdout
     cjk = [line for line in fonts.splitlines() if "WQY" in line.upper() or "MICROHEI" in line.upper()]
     assert cjk and all(" yes " in line for line in cjk), fonts
+
+
+def test_a_report_on_a_draft_self_assessment_says_so(app, session, world):
+    from evalsite.db import db
+    from evalsite.models import EvaluationResult
+    from evalsite.services.reports import current_result
+
+    session.add(EvaluationResult(campaign_id=world.campaign.id, enterprise_id=world.ent_a.id, system_hash="x",
+                                 final=40.0, grade="不合格", self_total=30.0, survey_total=10.0, self_draft=True,
+                                 breakdown={"cap_reasons": []}))
+    session.commit()
+    with app.app_context():
+        result = current_result(db.session, world.campaign, db.session.get(type(world.ent_a), world.ent_a.id))
+    assert any("自评尚未提交" in r for r in result["cap_reasons"])
