@@ -91,7 +91,9 @@ def seed(ctx) -> None:
             roll = 0.1 if ent.id == demo[0] else 0.5
         elif roll < 0.08:
             continue  # not started
-        q = min(1.0, max(0.05, rng.gauss(0.72, 0.18)))
+        # enterprises without a contract in force have little bargaining to show for
+        q = min(1.0, max(0.05, rng.gauss(0.72, 0.18) if evaluation.has_valid_contract(session, ent, campaign)
+                         else rng.gauss(0.3, 0.12)))
         quality[ent.id] = q
         sides = by_ent.get(ent.id, {})
         author = (sides.get("union") or sides.get("management"))
