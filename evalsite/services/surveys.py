@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,9 +90,16 @@ def pin_defaults(session: Session, campaign: Campaign, user_id: int | None = Non
 
 # ---------------------------------------------------------------- links
 
+TOKEN_ALPHABET = string.ascii_letters + string.digits
+
+
 def new_token() -> str:
-    """192 random bits, URL-safe (32 characters)."""
-    return secrets.token_urlsafe(24)
+    """32 letters and digits (190 random bits).
+
+    No "-" or "_": printed on a poster, a token ending in "-" at a line end
+    reads as a hyphenation and gets dropped by readers and by copy-paste.
+    """
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(32))
 
 
 def current_link(session: Session, campaign_id: int, enterprise_id: int, audience: str) -> SurveyLink | None:

@@ -28,7 +28,12 @@ def test_submission_tables_hold_no_identifying_column(app):
 
 def test_token_has_at_least_128_bits():
     tokens = {svc.new_token() for _ in range(100)}
-    assert len(tokens) == 100 and all(len(t) >= 32 for t in tokens)  # 24 random bytes = 192 bits
+    assert len(tokens) == 100 and all(len(t) >= 32 for t in tokens)  # 32 × log2(62) ≈ 190 bits
+
+
+def test_tokens_are_letters_and_digits_only():
+    """A printed URL must not end in "-" (read as a hyphenation at a line end) or hold "_"."""
+    assert all(svc.new_token().isalnum() for _ in range(500))
 
 
 def test_ballot_code_is_consumed_once(app, client, session, world):
