@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from surveys import load_settings
 from surveys.metrics import distribution_from_counts, option_counts, rate_counts
 
 from ..db import writing
@@ -155,7 +156,35 @@ def summed(session: Session, campaign: Campaign, audience: str, aggregates: dict
     return {"n": n, "rates": rates_from_totals(audience, totals), "distributions": dists}
 
 
+def without_small_groups(aggregates: dict[Key, Versions], min_size: int) -> tuple[dict[Key, Versions], dict]:
+    """Drop the enterprises with fewer than ``min_size`` answers of an audience from a multi-enterprise total.
+
+    Their own figures are never shown; left inside a district or city total they
+    could be recovered by subtracting the other enterprises' published figures
+    (the differencing attack that DOMAIN §8.3's complementary suppression guards
+    against). Returns the kept aggregates and, per audience, how many were left out.
+    """
+    enterprises = {eid for eid, _ in aggregates}
+    if len(enterprises) <= 1:
+        return aggregates, {}
+    kept, left_out = {}, defaultdict(int)
+    for key, versions in aggregates.items():
+        if sum(answers for answers, _ in versions.values()) < min_size:
+            left_out[key[1]] += 1
+        else:
+            kept[key] = versions
+    return kept, dict(left_out)
+
+
 def scope_summary(session: Session, campaign: Campaign, counts: dict, enterprise_ids=None) -> dict:
-    """Like ``scope_results`` for a district or the city, without free text, from the aggregates."""
+    """Like ``scope_results`` for a district or the city, without free text, from the aggregates.
+
+    Enterprises below the minimum group size are left out of the total (see
+    :func:`without_small_groups`); ``left_out`` says how many, per audience.
+    """
     aggregates = refreshed(session, campaign.id, counts, enterprise_ids)
-    return {audience: summed(session, campaign, audience, aggregates) for audience in AUDIENCE_CODES}
+    aggregates, left_out = without_small_groups(aggregates, load_settings().min_group_size)
+    out = {audience: summed(session, campaign, audience, aggregates) for audience in AUDIENCE_CODES}
+    for audience in AUDIENCE_CODES:
+        out[audience]["left_out"] = left_out.get(audience, 0)
+    return out

@@ -71,10 +71,22 @@ def generated(app, session, factory, world):
 
 
 def full(session, campaign, ids):
-    """Today's full computation, without free text (the overview does not show it)."""
-    out = results.scope_results(session, campaign, ids)
-    for part in out.values():
+    """The full computation over every answer, without free text (the overview does not show it).
+
+    A multi-enterprise total leaves out the enterprises below 5 answers of an audience.
+    """
+    scope = [ids] if isinstance(ids, list) else session.scalars(ids).all()
+    scope = scope[0] if isinstance(ids, list) else scope
+    out = {}
+    for audience in ("worker", "employer"):
+        per_ent = dict(session.execute(select(Submission.enterprise_id, func.count()).where(
+            Submission.campaign_id == campaign.id, Submission.audience == audience,
+            Submission.enterprise_id.in_(scope)).group_by(Submission.enterprise_id)).all())
+        big = [e for e, n in per_ent.items() if n >= 5] if len(per_ent) > 1 else list(per_ent)
+        part = results.scope_results(session, campaign, big)[audience]
         part["distributions"] = [(q, d) for q, d in part["distributions"] if q.options]
+        part["left_out"] = len(per_ent) - len(big)
+        out[audience] = part
     return out
 
 
@@ -98,9 +110,12 @@ def test_aggregates_give_exactly_the_full_computation(app, session, world, gener
     with app.app_context():
         assert_same(session, campaign, world)
         city = from_aggregates(session, campaign, None)
-    assert city["worker"]["n"] == 87 and city["employer"]["n"] == 15
+    # enterprises under 5 answers are left out of the city total: ent_a2 (3) and extra[0] (2 + 2) for workers,
+    # ent_a2 (2), ent_b (3) and extra[1] (4) for employers
+    assert city["worker"]["n"] == 80 and city["employer"]["n"] == 6
+    assert (city["worker"]["left_out"], city["employer"]["left_out"]) == (2, 3)
     assert not city["worker"]["rates"]["satisfaction"].suppressed
-    assert city["employer"]["rates"]["recognition"].n == 15
+    assert city["employer"]["rates"]["recognition"].n == 6
     session.rollback()
     stored = session.scalar(select(func.count()).select_from(SurveyAggregate))
     assert stored == 12  # one row per enterprise, audience and version
@@ -139,9 +154,10 @@ def test_overview_shows_the_aggregated_figures_without_free_text(app, login_as, 
     page = login_as(world.city).get("/surveys/").get_data(as_text=True)
     sat = city["worker"]["rates"]["satisfaction"]
     assert f"{sat.value * 100:.1f}%" in page and f"{sat.low * 100:.1f}%" in page
-    assert "职工问卷（87 份）" in page and "希望加强工资集体协商" not in page and "意见原文" in page
+    assert "职工问卷（80 份）" in page and "希望加强工资集体协商" not in page and "意见原文" in page
     page = login_as(world.district_a).get("/surveys/").get_data(as_text=True)
-    assert "职工问卷（62 份）" in page and world.ent_b.name not in page
+    assert "职工问卷（55 份）" in page and world.ent_b.name not in page
+    assert "另有 2 家企业的答卷不足5份，未计入本汇总" in page
 
 
 def test_overview_table_is_paginated_and_filtered(app, login_as, session, world, generated, monkeypatch):
@@ -180,3 +196,15 @@ def test_survey_refresh_command_stores_totals(app, world, session):
     session.rollback()
     rows = session.query(SurveyAggregate).filter_by(enterprise_id=world.ent_a.id).all()
     assert rows and sum(r.answers for r in rows) == 6
+
+
+def test_a_small_enterprise_cannot_be_recovered_from_the_district_total(app, session, world, generated):
+    """District total minus the other enterprises' published figures must not reveal a group below 5."""
+    campaign, _, _ = generated
+    with app.app_context():
+        district = from_aggregates(session, campaign, select(Enterprise.id).where(Enterprise.unit_id == world.unit_a.id))
+        alone = from_aggregates(session, campaign, [world.ent_a.id])
+    # unit A: ent_a (55 worker answers), ent_a2 (3), extra[0] (4) -> the total is ent_a's alone
+    assert district["worker"]["n"] == alone["worker"]["n"] == 55
+    assert district["worker"]["rates"] == alone["worker"]["rates"]
+    assert district["worker"]["left_out"] == 2
