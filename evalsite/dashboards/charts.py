@@ -45,6 +45,7 @@ def progress_bar(done: int, total: int, href: str, label: str) -> Markup:
     share = (done / total) if total else 0.0
     w = 300
     return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} 14" width="{w}" height="14" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} 14" width="100%" height="14" '
+        f'preserveAspectRatio="none" style="max-width:{w}px" role="img" '
         f'aria-label={quoteattr(label)}><a href={quoteattr(href)}><rect width="{w}" height="14" fill="#eef0f3"/>'
         f'<rect width="{min(share, 1.0) * w:.1f}" height="14" fill="#2e6da4"/></a></svg>')
