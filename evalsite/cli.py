@@ -35,7 +35,9 @@ def resolve_campaign(code: str | None):
         if campaign is None:
             raise click.ClickException(f"找不到行动代码 {code}")
         return campaign
-    campaign = db.session.scalar(select(Campaign).where(Campaign.is_current.is_(True)).order_by(Campaign.id.desc()))
+    from .campaign_context import current_campaign
+
+    campaign = current_campaign(db.session)
     if campaign is None:
         raise click.ClickException("没有当前行动，请用 --campaign CODE 指定")
     return campaign

@@ -1,21 +1,14 @@
 """Small helpers shared by the assessment views: campaign, enterprise, error pages."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template
 from flask_login import current_user
 
 from ..access import enterprise_or_403
-from ..db import db
+from ..campaign_context import campaign_or_404  # noqa: F401  (re-exported for the views)
 from ..errors import abort_zh
-from . import service
 
 
-def campaign_or_404():
-    """The campaign of ?campaign=ID, else the current one."""
-    campaign = service.current_campaign(db.session, request.args.get("campaign", type=int))
-    if campaign is None:
-        abort_zh(404, "尚未设置评估行动。")
-    return campaign
 
 
 def own_enterprise():

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from scoring.indicators import Indicator, IndicatorSystem
 
 from .. import audit
+from ..campaign_context import campaign_for
 from ..models import (Assessment, AssessmentItem, Campaign, ConflictDeclaration, Enrolment, Enterprise,
                       EvaluatorAssignment, Evidence, EvidenceRequest, User)
 from ..models.base import utcnow
@@ -45,10 +46,7 @@ class SectionInput:
 
 
 def current_campaign(session: Session, campaign_id: Optional[int] = None) -> Optional[Campaign]:
-    if campaign_id:
-        return session.get(Campaign, campaign_id)
-    return session.scalar(select(Campaign).where(Campaign.is_current.is_(True)).order_by(Campaign.id.desc())) \
-        or session.scalar(select(Campaign).order_by(Campaign.id.desc()))
+    return campaign_for(session, campaign_id)
 
 
 def is_enrolled(session: Session, campaign: Campaign, enterprise: Enterprise) -> bool:

@@ -12,7 +12,7 @@ from .. import svg
 from ..access import admin_required
 from ..db import db
 from ..models import Enterprise, ReportingUnit
-from ..reports.views import campaign_or_404
+from ..campaign_context import campaign_or_404
 from . import charts
 from . import service as D
 

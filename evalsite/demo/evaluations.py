@@ -11,7 +11,8 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from ..models import (Assessment, AssessmentItem, Campaign, ConflictDeclaration, Enrolment, Enterprise,
+from ..campaign_context import current_campaign
+from ..models import (Assessment, AssessmentItem, ConflictDeclaration, Enrolment, Enterprise,
                       EvaluatorAssignment, Evidence, EvidenceRequest, User, VetoEvent)
 from ..services import evaluation
 
@@ -69,8 +70,7 @@ def _city_evaluators(session, users) -> list[User]:
 
 def seed(ctx) -> None:
     session, rng = ctx.session, ctx.rng
-    campaign = ctx.data.get("campaign") or session.scalar(
-        select(Campaign).where(Campaign.is_current.is_(True)).order_by(Campaign.id.desc()))
+    campaign = ctx.data.get("campaign") or current_campaign(session)
     if campaign is None:
         return
     system = evaluation.system_for(session, campaign)

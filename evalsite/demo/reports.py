@@ -9,7 +9,8 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from ..models import (Campaign, DetectedProblem, Enterprise, EvaluationResult, RectificationItem, User)
+from ..campaign_context import current_campaign
+from ..models import (DetectedProblem, Enterprise, EvaluationResult, RectificationItem, User)
 from ..services import rectification as R
 from ..services import reports as S
 
@@ -75,7 +76,7 @@ def _answer(session, item, day, text="已制定整改方案并落实，附会议
 
 def seed(ctx) -> None:
     session = ctx.session
-    campaign = session.scalar(select(Campaign).where(Campaign.is_current.is_(True)).order_by(Campaign.id.desc()))
+    campaign = ctx.data.get("campaign") or current_campaign(session)
     if campaign is None:
         return
     today = dt.date.today()

@@ -14,7 +14,8 @@ from sqlalchemy import insert, select
 
 from surveys import required_sample, validate_answers
 
-from ..models import Campaign, Enrolment, Submission
+from ..campaign_context import current_campaign
+from ..models import Enrolment, Submission
 from ..services import surveys as svc
 
 COMMENTS = ["希望工资增长幅度再高一些", "加班费计算要更透明", "建议多组织技能培训", "协商结果要及时公开",
@@ -65,8 +66,7 @@ def _count(rng, headcount: int) -> int:
 
 def seed(ctx) -> None:
     session, rng = ctx.session, ctx.rng
-    campaign = ctx.data.get("campaign") or session.scalar(
-        select(Campaign).where(Campaign.is_current.is_(True)).order_by(Campaign.id.desc()))
+    campaign = ctx.data.get("campaign") or current_campaign(session)
     if campaign is None:
         return
     svc.pin_defaults(session, campaign)

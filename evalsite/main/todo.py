@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Optional
 
 from flask import url_for
 from sqlalchemy import func, select
@@ -30,10 +29,6 @@ class Todo:
     count: int
     url: str
     tone: str = ""  # "red" for overdue work, "amber" for waiting work
-
-
-def current_campaign(session: Session) -> Optional[Campaign]:
-    return session.scalar(select(Campaign).where(Campaign.is_current.is_(True)).order_by(Campaign.id.desc()))
 
 
 def _count(session: Session, stmt) -> int:

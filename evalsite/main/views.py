@@ -7,7 +7,8 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from ..db import db
-from .todo import current_campaign, todos
+from ..campaign_context import current_campaign
+from .todo import todos
 
 bp = Blueprint("main", __name__)
 

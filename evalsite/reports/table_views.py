@@ -14,7 +14,7 @@ from ..models import ReportingUnit
 from ..services import tables as S
 from . import bp
 from .forms import ActionForm
-from .views import campaign_or_404
+from ..campaign_context import campaign_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from .. import audit
 from ..access import enterprise_or_403, roles_required, scope_enterprises
+from ..campaign_context import campaign_or_404
 from ..db import db
 from ..errors import abort_zh
-from ..models import Campaign, Enterprise, Report, ReportVersion
+from ..models import Enterprise, Report, ReportVersion
 from ..models.reports import VERSION_STATUSES
 from ..services import reports as svc
 from ..services.rectification import items_of
@@ -19,17 +20,6 @@ from .forms import ActionForm, RemarksForm, RevokeForm
 STAFF = ("city_admin", "district_admin", "evaluator", "enterprise")
 
 
-def campaign_or_404() -> Campaign:
-    """?campaign=<id>, else the current campaign."""
-    cid = request.args.get("campaign", type=int)
-    if cid:
-        campaign = db.session.get(Campaign, cid)
-    else:
-        campaign = db.session.scalar(select(Campaign).where(Campaign.is_current.is_(True)).order_by(Campaign.id.desc()))
-        campaign = campaign or db.session.scalar(select(Campaign).order_by(Campaign.id.desc()))
-    if campaign is None:
-        abort_zh(404, "尚未创建集中要约行动。")
-    return campaign
 
 
 def version_or_404(version_id: int) -> ReportVersion:

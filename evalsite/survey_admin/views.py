@@ -9,8 +9,8 @@ from surveys import DefinitionError
 
 from .. import audit
 from ..access import city_admin_required, enterprise_or_403, roles_required, scope_enterprises, visible_enterprise_ids
+from ..campaign_context import campaign_or_404
 from ..db import db
-from ..errors import abort_zh
 from ..models import Campaign, Enterprise, SurveyDefinition, SurveyLink
 from ..services import survey_aggregates as aggregates
 from ..services import survey_results as results
@@ -23,17 +23,6 @@ MANAGERS = ("city_admin", "district_admin", "enterprise")
 VIEWERS = MANAGERS + ("evaluator",)
 
 
-def campaign_or_404() -> Campaign:
-    """?campaign=<id> (or the form's campaign_id), else the current campaign."""
-    cid = request.values.get("campaign", type=int) or request.values.get("campaign_id", type=int)
-    if cid:
-        campaign = db.session.get(Campaign, cid)
-    else:
-        campaign = db.session.scalar(select(Campaign).where(Campaign.is_current.is_(True)).order_by(Campaign.id.desc()))
-        campaign = campaign or db.session.scalar(select(Campaign).order_by(Campaign.id.desc()))
-    if campaign is None:
-        abort_zh(404, "尚未创建集中要约行动。")
-    return campaign
 
 
 def can_manage(user, enterprise: Enterprise) -> bool:

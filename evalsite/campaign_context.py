@@ -1,0 +1,37 @@
+"""Which campaign a page or a command is about: one rule for every area.
+
+``?campaign=<id>`` (or a form's ``campaign_id``) when given, else the
+current campaign, else the newest one.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from flask import request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .db import db
+from .errors import abort_zh
+from .models import Campaign
+
+
+def current_campaign(session: Session) -> Optional[Campaign]:
+    """The campaign marked current (the newest if several are)."""
+    return session.scalar(select(Campaign).where(Campaign.is_current.is_(True)).order_by(Campaign.id.desc()))
+
+
+def campaign_for(session: Session, campaign_id: Optional[int] = None) -> Optional[Campaign]:
+    """The campaign with that id, else the current one, else the newest."""
+    if campaign_id:
+        return session.get(Campaign, campaign_id)
+    return current_campaign(session) or session.scalar(select(Campaign).order_by(Campaign.id.desc()))
+
+
+def campaign_or_404() -> Campaign:
+    """The campaign the request names, or the current one; a Chinese 404 when there is none."""
+    cid = request.values.get("campaign", type=int) or request.values.get("campaign_id", type=int)
+    campaign = campaign_for(db.session, cid)
+    if campaign is None:
+        abort_zh(404, "尚未创建行动，或指定的行动不存在。")
+    return campaign
