@@ -13,6 +13,9 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from scoring.escalation import LETTER_KINDS
+from scoring.escalation import load_rules as escalation_rules
+
 from ..models import (EscalationLetter, EvaluatorAssignment, RectificationEvent, RectificationItem, Report,
                       ReportVersion, User)
 from ..models.base import utcnow
@@ -22,23 +25,11 @@ OWNER_SIDES = {"worker": {"union"}, "union": {"union"}, "employer": {"management
                "management": {"management"}, "both": {"union", "management"},
                # the problem rules (scoring/rules/problems.yaml) name owners in Chinese
                "职工方": {"union"}, "企业方": {"management"}, "双方": {"union", "management"}}
-# response windows (DOMAIN §6.3): 意见书 15 working days, 建议书 5 working days to open a case
-LETTER_RULES = {
-    "reminder": ("威工监提", 10, "calendar"),
-    "opinion": ("威工监意", 15, "working"),
-    "recommendation": ("威工监建", 5, "working"),
-}
-ESCALATION_RETURNS = 2
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
-    """Monday–Friday only (public holidays are not modelled: the 15 days are then ≈ 21)."""
-    day = start
-    while days > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
+    """Working days by scoring/rules/escalation.yaml (weekends and the listed public holidays skipped)."""
+    return escalation_rules().add_working_days(start, days)
 
 
 def _event(session: Session, item: RectificationItem, user: Optional[User], to: Optional[str],
@@ -123,13 +114,13 @@ def return_item(session: Session, item: RectificationItem, user: User, comment: 
 # ---------------------------------------------------------------- escalation
 def escalation_filter(today: dt.date):
     """Refused (returned twice or more) or overdue: the SQL condition of the escalation list."""
-    return or_(RectificationItem.returned_count >= ESCALATION_RETURNS,
+    return or_(RectificationItem.returned_count >= escalation_rules().escalate_after_returns,
                (RectificationItem.status.in_(("open", "returned"))) & (RectificationItem.deadline < today))
 
 
 def escalation_reason(item: RectificationItem, today: dt.date) -> str:
     reasons = []
-    if item.returned_count >= ESCALATION_RETURNS:
+    if item.returned_count >= escalation_rules().escalate_after_returns:
         reasons.append(f"被退回{item.returned_count}次")
     if item.overdue(today):
         reasons.append(f"逾期{(today - item.deadline).days}天")
@@ -137,7 +128,7 @@ def escalation_reason(item: RectificationItem, today: dt.date) -> str:
 
 
 def next_letter_number(session: Session, kind: str, year: int) -> str:
-    prefix = LETTER_RULES[kind][0]
+    prefix = escalation_rules().letter(kind).number_prefix
     n = session.scalar(select(func.count(EscalationLetter.id)).where(EscalationLetter.kind == kind)) or 0
     while True:
         n += 1
@@ -152,10 +143,9 @@ def issue_letter(session: Session, item: RectificationItem, kind: str, user: Opt
     from ..pdf import render_letter
     from ..pdf.data import LetterData
 
-    if kind not in LETTER_RULES:
+    if kind not in LETTER_KINDS:
         raise ValueError("文书类型无效。")
-    _, days, how = LETTER_RULES[kind]
-    deadline = add_working_days(today, days) if how == "working" else today + dt.timedelta(days=days)
+    deadline = escalation_rules().response_deadline(kind, today)
     ent = item.enterprise
     addressee = current_app.config.get("LABOUR_ADMINISTRATION", "威海市人力资源和社会保障局") \
         if kind == "recommendation" else ent.name
