@@ -22,14 +22,16 @@ class Settings:
     margin: float = 0.05
     min_sample: int = 30
     employer_min_sample: int = 5
+    daily_cap_per_head: int = 3
+    daily_cap_min: int = 200
 
 
 def parse_settings(text: str, source: str = "settings.yaml") -> Settings:
-    """Flatten the ``privacy`` and ``sampling`` blocks; unknown keys are errors."""
+    """Flatten the ``privacy``, ``sampling`` and ``stuffing`` blocks; unknown keys are errors."""
     data = yaml.safe_load(text) or {}
     known = {f.name: f.type for f in fields(Settings)}
     values = {}
-    for block in ("privacy", "sampling"):
+    for block in ("privacy", "sampling", "stuffing"):
         for key, value in (data.get(block) or {}).items():
             if key not in known:
                 raise ValueError(f"{source}：未知设置 '{block}.{key}'")

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from surveys import Definition, default_definition, parse_definition
+from surveys import Definition, default_definition, load_settings, parse_definition
 from surveys.definition import DEFINITIONS_DIR
 
 from ..models import BallotCode, Campaign, Enrolment, Enterprise, Submission, SubmissionCounter, SurveyDefinition, SurveyLink
@@ -182,8 +182,9 @@ class PublicLink:
 
     @property
     def cap(self) -> int:
-        """Generous: three answers per head a day (at least 200), unless set on the link."""
-        return self.daily_cap or max(200, 3 * self.headcount)
+        """Generous (surveys/settings.yaml: 3 answers per head a day, at least 200), unless set on the link."""
+        settings = load_settings()
+        return self.daily_cap or max(settings.daily_cap_min, settings.daily_cap_per_head * self.headcount)
 
 
 _PUBLIC_LINK = (
