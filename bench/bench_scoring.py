@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scoring.combine import RateInput, SurveyRates, combine  # noqa: E402
-from scoring.indicators import default_system  # noqa: E402
+from scoring.indicator_system import default_system  # noqa: E402
 from scoring.problems import default_rules, detect_problems  # noqa: E402
 
 COUNT = 2000

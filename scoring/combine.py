@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Sequence, Union
 
-from scoring.indicators import EPS, RATE_NAMES, Indicator, IndicatorSystem, Level
+from scoring.indicator_system import EPS, RATE_NAMES, Indicator, IndicatorSystem, Level
 from scoring.procedure import FAIL, CheckResult
 
 ScoreValue = Union[str, int, float]

@@ -17,7 +17,7 @@ from typing import Any, Optional
 import yaml
 
 from scoring.combine import EnterpriseResult, IndicatorBreakdown
-from scoring.indicators import EPS, RATE_KEYS, RATE_NAMES, IndicatorSystem, default_system
+from scoring.indicator_system import EPS, RATE_KEYS, RATE_NAMES, IndicatorSystem, default_system
 from scoring.procedure import CHECKS, STATUSES
 
 PROBLEMS_FILE = Path(__file__).parent / "rules" / "problems.yaml"

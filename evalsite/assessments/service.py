@@ -12,7 +12,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scoring.indicators import Indicator, IndicatorSystem
+from scoring.indicator_system import Indicator, IndicatorSystem
 
 from .. import audit
 from ..campaign_context import campaign_for

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from scoring.combine import EnterpriseResult, RateInput, SurveyRates, combine
-from scoring.indicators import IndicatorSystem, default_system, parse_system
+from scoring.indicator_system import IndicatorSystem, default_system, parse_system
 from scoring.problems import detect_problems
 from scoring.procedure import CheckResult, ContractRecord, region_rules, run_checks
 
@@ -41,7 +41,7 @@ def system_for(session: Session, campaign: Campaign, pin: bool = True) -> Indica
     if digest is None:
         system = default_system()
         if session.scalar(select(IndicatorSystemRecord.id).where(IndicatorSystemRecord.hash == system.hash)) is None:
-            from scoring.indicators import DEFAULT_FILE
+            from scoring.indicator_system import DEFAULT_FILE
 
             session.add(IndicatorSystemRecord(hash=system.hash, code=system.code, version=system.version,
                                               text=DEFAULT_FILE.read_text(encoding="utf-8")))

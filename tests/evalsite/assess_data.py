@@ -5,7 +5,7 @@ import datetime as dt
 import io
 import zipfile
 
-from scoring.indicators import default_system
+from scoring.indicator_system import default_system
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -124,7 +124,7 @@ def test_contract_status_counts_industry_coverage(session, world, rates):
 
 def test_campaign_pins_the_default_system_once(session, world):
     from evalsite.models import IndicatorSystemRecord
-    from scoring.indicators import default_system
+    from scoring.indicator_system import default_system
 
     assert world.campaign.indicator_system_hash is None
     system = evaluation.system_for(session, world.campaign)

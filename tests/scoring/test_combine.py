@@ -5,7 +5,7 @@ import pytest
 
 from scoring.combine import (RateInput, ScoringError, SurveyRates, combine, score_assessment,
                              survey_points)
-from scoring.indicators import default_system
+from scoring.indicator_system import default_system
 from scoring.procedure import ContractRecord, run_checks
 
 S = default_system()

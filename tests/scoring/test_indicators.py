@@ -4,7 +4,7 @@ import hashlib
 import pytest
 import yaml
 
-from scoring.indicators import (DEFAULT_FILE, IndicatorSystemError, default_system, load_system,
+from scoring.indicator_system import (DEFAULT_FILE, IndicatorSystemError, default_system, load_system,
                                 parse_system)
 from scoring.procedure import FAIL, PASS, UNKNOWN
 

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from scoring.combine import RateInput, SurveyRates, combine
-from scoring.indicators import default_system
+from scoring.indicator_system import default_system
 from scoring.problems import (PROBLEMS_FILE, ProblemRuleError, default_rules, detect_problems,
                               parse_rules)
 from scoring.procedure import ContractRecord, run_checks
