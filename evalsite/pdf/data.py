@@ -24,7 +24,8 @@ class RateLine:
     n: int
     low: Number = None
     high: Number = None
-    suppressed: bool = False  # fewer than 5 answers: print 样本不足
+    suppressed: bool = False  # fewer than 5 answers: not shown at all
+    insufficient: bool = False  # shown, but below the minimum sample the score needs (E scores 0)
 
 
 @dataclass(frozen=True)

@@ -89,10 +89,12 @@ def _conclusion(d: ReportData) -> list:
         for r in d.rates:
             if r.suppressed or r.value is None:
                 rows.append([para(r.label, "cell"), para("样本不足", "cell_c"),
-                             para(str(r.n), "cell_r"), para("不足5人，不予呈现", "cell_c")])
+                             para(str(r.n), "cell_r"), para("不足5份，不予呈现", "cell_c")])
             else:
                 interval = (f"{fmt_pct(r.low)} – {fmt_pct(r.high)}"
                             if r.low is not None and r.high is not None else DASH)
+                if r.insufficient:
+                    interval += "（未达最低样本量，不计分）"
                 rows.append([para(r.label, "cell"), para(fmt_pct(r.value), "cell_r"),
                              para(str(r.n), "cell_r"), para(interval, "cell_c")])
         out.append(table(rows, [CONTENT_W * w for w in (0.34, 0.18, 0.18, 0.30)]))

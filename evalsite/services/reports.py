@@ -145,8 +145,10 @@ RATE_LABELS = {"participation": "职工参与率", "awareness": "职工知晓率
 
 
 def _rates(indicators: list[dict]) -> list[dict]:
+    from surveys import load_settings
     from surveys.stats import wilson_interval
 
+    min_group = load_settings().min_group_size
     out = []
     for row in indicators:
         key = row.get("rate_key")
@@ -157,7 +159,8 @@ def _rates(indicators: list[dict]) -> list[dict]:
         if value is not None and n:
             low, high = wilson_interval(round(value * n), n)
         out.append(dict(label=RATE_LABELS.get(key, key), value=value, n=n, low=low, high=high,
-                        suppressed=bool(row.get("survey_insufficient")) or value is None))
+                        suppressed=value is None or n < min_group,
+                        insufficient=bool(row.get("survey_insufficient"))))
     return out
 
 

@@ -164,3 +164,12 @@ def test_escaping_keeps_markup_literal():
     from evalsite.pdf.common import esc
     assert esc("<b>A&B</b>") == "&lt;b&gt;A&amp;B&lt;/b&gt;"
     assert esc(None) == "" and esc("a\nb") == "a<br/>b"
+
+
+def test_small_and_insufficient_samples_are_told_apart(tmp_path):
+    """Under 5 answers: not shown. 5 or more but under the minimum sample: shown, marked as not scored."""
+    rates = [RateLine("职工参与率", 0.62, 23, 0.42, 0.79, suppressed=False, insufficient=True),
+             RateLine("企业认可度", None, 2, suppressed=True)]
+    text = flat(pdf_text(render_report(sample_report(rates=rates)), tmp_path))
+    assert "62.0%" in text and "未达最低样本量，不计分" in text
+    assert "不足5份，不予呈现" in text
