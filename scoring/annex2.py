@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Hashable, Iterable
 
+from .dates import term_within
 from .tables import _col, _opt, _columns, Column, Targets, load_targets, Annex1Table
 
 @dataclass(frozen=True)
@@ -62,13 +63,6 @@ class Annex2Table:
     columns: tuple[Column, ...] = COLUMNS_ANNEX2
 
 
-def _add_years(d: dt.date, years: int) -> dt.date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
-
-
 def _check(c: IndustryContractFacts, t: Targets) -> tuple[int | None, tuple[str, ...]]:
     """The DOMAIN §5.3 checks: minimum wage, 10-day filing, 1–3 year term."""
     w = []
@@ -87,11 +81,9 @@ def _check(c: IndustryContractFacts, t: Targets) -> tuple[int | None, tuple[str,
     elif c.submitted_on > deadline:
         w.append(f"d11报送审查日期{c.submitted_on}超过签订后{t.filing_days}日"
                  f"（应不晚于{deadline}）")
-    # "2021-04-01至2022-03-31" and "2021-04-01至2022-04-01" both count as one year
-    shortest = _add_years(c.term_start, t.term_min_years) - dt.timedelta(days=1)
     if c.term_end < c.term_start:
         w.append("d09合同期限止日早于起日")
-    elif not shortest <= c.term_end <= _add_years(c.term_start, t.term_max_years):
+    elif not term_within(c.term_start, c.term_end, t.term_min_years, t.term_max_years):
         w.append(f"d09合同期限{c.term_start}至{c.term_end}不在"
                  f"{t.term_min_years}至{t.term_max_years}年之间")
     if c.new_form_workers is not None and c.new_form_workers > c.covered_workers:

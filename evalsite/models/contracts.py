@@ -8,6 +8,8 @@ from typing import Optional
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from scoring.dates import contract_expiry
+
 from ..db import Base
 from .base import Timestamped
 from .orgs import Enterprise, Industry, ReportingUnit
@@ -22,15 +24,6 @@ REVIEW_RESULTS = {
     "objection": "有审查意见",
     "objection_resolved": "审查意见已落实",
 }
-
-
-def contract_expiry(effective: Optional[dt.date], term_years) -> Optional[dt.date]:
-    """Last day of a contract's term (the day before the same date ``term_years`` later)."""
-    if not effective or term_years is None:
-        return None
-    months = int(round(float(term_years) * 12))
-    y, m = divmod(effective.month - 1 + months, 12)
-    return dt.date(effective.year + y, m + 1, min(effective.day, 28)) - dt.timedelta(days=1)
 
 
 def in_force_between(review_result: Optional[str], effective: Optional[dt.date], term_years,

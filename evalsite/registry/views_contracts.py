@@ -48,7 +48,9 @@ def _save(form: ContractForm, contract: CollectiveContract, area: bool):
         if valid and not any(f.errors for f in form):
             service.save_contract(contract, values, coverage)
             db.session.commit()
-            flash("集体合同已保存。", "success")
+            end = contract.expiry_date
+            flash(f"集体合同已保存（有效期至{end.year}年{end.month}月{end.day}日）。" if end else "集体合同已保存。",
+                  "success")
             for warning in rules.warnings:
                 flash("提示：" + warning, "warning")
             return redirect(url_for("registry.contract_detail", contract_id=contract.id))

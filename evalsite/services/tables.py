@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from scoring import tables as T
 
-from ..models.contracts import contract_expiry, in_force_between
+from scoring.dates import contract_expiry
+
+from ..models.contracts import in_force_between
 from ..models import (BargainingMeeting, Campaign, CollectiveContract, ContractCoverage, Enterprise,
                       EscalationLetter, Industry, RectificationItem, ReportingUnit)
 

@@ -83,6 +83,7 @@ def test_create_contract_saves_and_flashes_warnings(app, world, session, login_a
                                           effective_date="2021-04-17"), follow_redirects=True)
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "集体合同已保存" in html and "第32条" in html
+    assert "有效期至2024年4月16日" in html            # 3 years from 2021-04-17, by the calendar
     fresh(session)
     c = session.scalar(select(CollectiveContract))
     assert c.enterprise_id == world.ent_a.id and c.reply_date == D(2021, 3, 30) and c.congress_members == 60
@@ -189,3 +190,10 @@ def test_local_minimum_wage_follows_the_signing_date():
     after = {"min_wage": 2000, "signing_date": dt.date(2022, 4, 1)}
     assert not any("最低工资" in w for w in check(before, new_form=True).warnings)  # 1910 then
     assert any("最低工资" in w for w in check(after, new_form=True).warnings)  # 2100 from 2021-10-01
+
+
+def test_contract_starting_on_the_31st_is_in_force_to_the_day_before_the_anniversary(session):
+    c = CollectiveContract(kind="wage", title="合同", review_result="no_objection",
+                           effective_date=D(2021, 3, 31), term_years=Decimal(1))
+    assert c.expiry_date == D(2022, 3, 30)
+    assert c.in_force(D(2022, 3, 30)) and not c.in_force(D(2022, 3, 31))
