@@ -41,6 +41,8 @@ def from_env(instance_path: str) -> dict:
         "ISSUING_BODY": os.environ.get("ISSUING_BODY", "威海市总工会"),
         # addressee of the 《工会劳动法律监督建议书》 (DOMAIN §6.3)
         "LABOUR_ADMINISTRATION": os.environ.get("LABOUR_ADMINISTRATION", "威海市人力资源和社会保障局"),
+        # shown times and "today" for deadlines (stored instants stay UTC)
+        "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 21 * 1024 * 1024)),
         "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

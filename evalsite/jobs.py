@@ -20,6 +20,7 @@ from typing import Callable, Optional
 from flask import current_app
 from sqlalchemy import select
 
+from .timefmt import local_today
 from .db import db, writing
 from .models import Enterprise, Report, ReportVersion
 
@@ -97,7 +98,7 @@ def run_batch(campaign, out_dir: Optional[str] = None, draft_all: bool = False, 
 
     session = db.session
     base_url = current_app.config["PUBLIC_BASE_URL"]
-    today = today or current_app.config.get("TODAY") or dt.date.today()
+    today = today or local_today()
     workers = workers or os.cpu_count() or 1
     out = Path(out_dir) if out_dir else None
     if out:

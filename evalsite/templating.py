@@ -6,13 +6,21 @@ import datetime as dt
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from . import timefmt
+
 
 def fmt_date(value) -> str:
+    """Generic ``date`` filter: a datetime in local time with hours, a date as a date (Chinese style)."""
+    return timefmt.format_any(value)
+
+
+def iso_date(value) -> str:
+    """``2026-12-01`` for ``<input type="date">`` values only (never for reading)."""
     if not value:
         return ""
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return value.strftime("%Y-%m-%d")
+        value = timefmt.to_local(value).date()
+    return value.isoformat()
 
 
 def fmt_pct(value, digits: int = 1) -> str:
@@ -83,7 +91,8 @@ def nav_items():
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(date=fmt_date, pct=fmt_pct, num=fmt_num, yesno=yesno)
+    timefmt.init_app(app)
+    app.jinja_env.filters.update(date=fmt_date, iso_date=iso_date, pct=fmt_pct, num=fmt_num, yesno=yesno)
     app.jinja_env.globals.update(url_with=url_with, nav_items=nav_items)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

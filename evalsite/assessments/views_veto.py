@@ -4,14 +4,13 @@ Recorded on the enterprise's result page; the result is recomputed at once.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import flash, redirect, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..timefmt import local_today
 from ..access import admin_required, can_edit_enterprise, enterprise_or_403
 from ..audit import record
 from ..db import db
@@ -30,7 +29,7 @@ class VetoForm(FlaskForm):
                                                        Length(max=500, message="不能超过500字")])
 
     def validate_occurred_on(self, field):
-        if field.data and field.data > dt.date.today():
+        if field.data and field.data > local_today():
             raise ValidationError("日期不能晚于今天")
 
 

@@ -11,6 +11,7 @@ from typing import Optional
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from ..timefmt import local_today
 from ..models import (Assessment, Campaign, Enrolment, Enterprise, EvaluationResult, Industry, RectificationItem,
                       Report, ReportVersion)
 from ..services import tables as S
@@ -41,7 +42,7 @@ def _submissions(session: Session, campaign: Campaign, unit_ids) -> tuple[int, i
 
 def progress(session: Session, campaign: Campaign, unit_ids: Optional[list[int]] = None,
              today: Optional[dt.date] = None) -> dict:
-    today = today or dt.date.today()
+    today = today or local_today()
 
     def count(stmt):
         return session.scalar(_ent_scope(stmt, unit_ids)) or 0
@@ -103,7 +104,7 @@ FILTERS = {
 def enterprise_ids(session: Session, campaign: Campaign, key: str, unit_ids=None, grade: str = "",
                    today: Optional[dt.date] = None) -> Select:
     """A select of Enterprise.id behind one dashboard figure."""
-    today = today or dt.date.today()
+    today = today or local_today()
     ids = _ent_scope(select(Enterprise.id), unit_ids)
     ri = RectificationItem
     sub = {

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
 
+from ..timefmt import local_today
 from .. import svg
 from ..access import admin_required
 from ..db import db
@@ -25,7 +26,7 @@ def _units():
 
 
 def _today() -> dt.date:
-    return current_app.config.get("TODAY") or dt.date.today()
+    return local_today()
 
 
 @bp.get("/")

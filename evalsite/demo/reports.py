@@ -9,6 +9,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
+from ..timefmt import local_today
 from ..campaign_context import current_campaign
 from ..models import (DetectedProblem, Enterprise, EvaluationResult, RectificationItem, User)
 from ..services import rectification as R
@@ -79,7 +80,7 @@ def seed(ctx) -> None:
     campaign = ctx.data.get("campaign") or current_campaign(session)
     if campaign is None:
         return
-    today = dt.date.today()
+    today = local_today()
     ids = _results(session, campaign)
     recent, old = today - dt.timedelta(days=12), today - dt.timedelta(days=100)
     done = []

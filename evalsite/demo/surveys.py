@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 
 from surveys import required_sample, validate_answers
 
+from ..timefmt import local_today
 from ..campaign_context import current_campaign
 from ..models import Enrolment, Submission
 from ..services import surveys as svc
@@ -74,7 +75,7 @@ def seed(ctx) -> None:
                                .where(Enrolment.campaign_id == campaign.id).order_by(Enrolment.enterprise_id)).all()
     svc.ensure_links(session, campaign, [eid for eid, _ in enrolled])
     worker, employer = (svc.pinned_definition(session, campaign, a) for a in ("worker", "employer"))
-    days = max(1, (min(campaign.end_date, dt.date.today()) - campaign.start_date).days + 1)
+    days = max(1, (min(campaign.end_date, local_today()) - campaign.start_date).days + 1)
     rows = []
     for eid, headcount in enrolled:
         p = {"par": rng.uniform(0.45, 0.97), "awa": rng.uniform(0.5, 0.98), "sat": rng.uniform(3.2, 4.7),

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
+from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
+from ..timefmt import local_today
 from ..db import db
 from ..campaign_context import current_campaign
 from .todo import todos
@@ -18,7 +17,7 @@ def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     campaign = current_campaign(db.session)
-    today = current_app.config.get("TODAY") or dt.date.today()
+    today = local_today()
     items = todos(db.session, current_user, campaign, today) if campaign else []
     return render_template("main/home.html", campaign=campaign, todos=items)
 

@@ -22,6 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from .fonts import register_fonts
+from ..timefmt import format_date
 
 HEADER_BG = colors.HexColor("#E8EDF4")
 GRID = colors.HexColor("#8A8F99")
@@ -121,9 +122,8 @@ def markup(trusted: str, style: str = "body") -> Paragraph:
 
 
 def fmt_date(d: dt.date | None) -> str:
-    if d is None:
-        return DASH
-    return f"{d.year}年{d.month}月{d.day}日"
+    """``2026年12月1日`` (a datetime in local time), ``—`` when missing."""
+    return format_date(d, DASH)
 
 
 DATE_BLANK = "日期：______年____月____日"

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from scoring.procedure import RegionRules, region_rules
 from scoring.tables import load_targets
+from ..timefmt import local_today
 
 # The legal clocks and the local minimum wage are data a city can change
 # (scoring/rules/regions.yaml, scoring/rules/targets.yaml), never constants here.
@@ -50,7 +51,7 @@ def _days(later: dt.date | None, earlier: dt.date | None) -> int | None:
 def local_minimum_wage(on: dt.date | None = None, region: str | None = None) -> Decimal | None:
     """The monthly minimum wage in force on a day, from scoring/rules/targets.yaml."""
     targets = load_targets()
-    amount = targets.minimum_wage(region or "默认", on or dt.date.today())
+    amount = targets.minimum_wage(region or "默认", on or local_today())
     return None if amount is None else Decimal(amount)
 
 

@@ -1,12 +1,11 @@
 """Enterprise list (search, filters, paging), detail, create/edit and the XLSX export."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
+from ..timefmt import local_today
 from ..access import admin_required, can_edit_enterprise, enterprise_or_403, roles_required, scope_enterprises
 from ..db import db
 from ..models import (Campaign, CollectiveContract, ContractCoverage, Enrolment, Enterprise, Industry,
@@ -81,7 +80,7 @@ def enterprise_mine():
 def enterprise_export():
     stmt, _ = _filtered(request.args)
     data = export_workbook(db.session.scalars(stmt).all())
-    name = f"enterprises-{dt.date.today():%Y%m%d}.xlsx"
+    name = f"enterprises-{local_today():%Y%m%d}.xlsx"
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename={name}"})
 

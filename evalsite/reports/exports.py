@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..timefmt import local_today
 from ..services import tables as S
 from ..spreadsheets import neutralise, neutralise_row
 
@@ -31,7 +32,7 @@ def _header(ws, leaves, title: str, unit_name: str) -> int:
     ws.cell(1, 1, title).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    ws.cell(2, 1, f"填报单位：{unit_name}　填报日期：{dt.date.today().isoformat()}")
+    ws.cell(2, 1, f"填报单位：{unit_name}　填报日期：{local_today().isoformat()}")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=n)
     top, sub = 3, 4
     j = 0
@@ -138,7 +139,7 @@ def annex1_pdf(table, unit_name: str, date: dt.date | None = None) -> bytes:
     from ..pdf.data import Annex1Data
 
     leaves, rows, total, highlight, _ = S.annex1_matrix(table)
-    data = Annex1Data(title=ANNEX1_TITLE, unit_name=unit_name, date=date or dt.date.today(),
+    data = Annex1Data(title=ANNEX1_TITLE, unit_name=unit_name, date=date or local_today(),
                       columns=[(h, s) for h, s, _, _ in leaves], rows=_pdf_rows(rows, leaves),
                       total_row=_pdf_rows([total], leaves)[0], highlight=frozenset(highlight),
                       notes=["比率按合计行的计数重新计算。"])
@@ -157,7 +158,7 @@ def annex2_pdf(table, unit_name: str, date: dt.date | None = None) -> bytes:
     total[fields.index("covered_enterprises")] = tot["enterprises"]
     total[fields.index("covered_workers")] = tot["workers"]
     highlight = {(i, len(leaves) - 1) for i, r in enumerate(rows) if r[-1]}
-    data = Annex2Data(title=ANNEX2_TITLE, unit_name=unit_name, date=date or dt.date.today(),
+    data = Annex2Data(title=ANNEX2_TITLE, unit_name=unit_name, date=date or local_today(),
                       columns=[(h, s) for h, s, _, _ in leaves], rows=_pdf_rows(rows, leaves), total_row=total,
                       highlight=frozenset(highlight))
     return render_annex2(data)
@@ -199,7 +200,7 @@ def summary_pdf(campaign, table1, table2, progress: dict, issuing_body: str) -> 
     ]
     return render_summary(SummaryData(
         campaign_name=campaign.name, period=f"{campaign.start_date.isoformat()} 至 {campaign.end_date.isoformat()}",
-        key_figures=figures, sections=sections, issuing_body=issuing_body, date=dt.date.today()))
+        key_figures=figures, sections=sections, issuing_body=issuing_body, date=local_today()))
 
 
 def escalation_xlsx(rows: list[dict]) -> bytes:

@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..timefmt import local_today
 from .. import audit
 from ..access import enterprise_or_403, roles_required, scope_enterprises
 from ..campaign_context import campaign_or_404
@@ -238,10 +239,6 @@ def pdf_response(data: bytes, filename: str):
 
 
 def _today():
-    """Today, overridable in tests through app.config['TODAY']."""
-    import datetime as dt
-
-    from flask import current_app
-
-    return current_app.config.get("TODAY") or dt.date.today()
+    """Today in the configured zone, overridable in tests through app.config['TODAY']."""
+    return local_today()
 

@@ -19,6 +19,7 @@ from scoring.escalation import load_rules as escalation_rules
 from ..models import (EscalationLetter, EvaluatorAssignment, RectificationEvent, RectificationItem, Report,
                       ReportVersion, User)
 from ..models.base import utcnow
+from ..timefmt import to_local
 from .reports import Conflict, can_approve, get_or_create_report
 
 OWNER_SIDES = {"worker": {"union"}, "union": {"union"}, "employer": {"management"},
@@ -201,7 +202,7 @@ def draft_closing(session: Session, report: Report, user: Optional[User]) -> Rep
         issuing_body=current_app.config.get("ISSUING_BODY", "威海市总工会"),
         items=[dict(code=i.code, title=i.title, measures=i.measures or "",
                     outcome="已整改并通过验收" + ("（逾期完成）" if i.late else ""),
-                    accepted=i.accepted_at.date().isoformat() if i.accepted_at else None,
+                    accepted=to_local(i.accepted_at).date().isoformat() if i.accepted_at else None,
                     evidence="、".join(e.filename for e in i.evidence)) for i in items],
         final_statement=(f"评估报告 {report.number} 所列 {len(items)} 项问题已全部整改并通过验收"
                          + (f"，其中 {late} 项逾期完成" if late else "") + "。本轮整改闭环。"),

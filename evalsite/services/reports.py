@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..timefmt import local_today
 from ..models import Campaign, Enterprise, EvaluatorAssignment, Report, ReportVersion, User
 from ..models.base import utcnow
 
@@ -237,7 +238,7 @@ def render_snapshot(kind: str, snap: dict, meta: dict) -> bytes:
 def render_meta(version: ReportVersion, base_url: str, draft: bool = False, today: dt.date | None = None) -> dict:
     code = version.verify_code or ""
     return dict(number=version.report.number, version=version.version,
-                issue_date=(version.issue_date or today or dt.date.today()).isoformat(),
+                issue_date=(version.issue_date or today or local_today()).isoformat(),
                 verify_code=code, verify_url=f"{base_url}/verify/{code}" if code else "", draft=draft)
 
 
@@ -313,7 +314,7 @@ def issue(session: Session, version: ReportVersion, user: Optional[User], today:
         raise Conflict("报告须先经区级（或市级）管理员审核通过后才能出具。" if version.status == "draft"
                        else f"该版本当前状态为“{version.status_label}”，不能出具。")
     reserve_code(session, version)
-    version.issue_date = version.issue_date or today or dt.date.today()
+    version.issue_date = version.issue_date or today or local_today()
     if pdf is None:
         meta = render_meta(version, current_app.config["PUBLIC_BASE_URL"])
         pdf = render_snapshot(version.report.kind, version.data, meta)

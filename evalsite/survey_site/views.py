@@ -14,6 +14,7 @@ from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 
 from surveys import Definition, prune_hidden, validate_answers
 
+from ..timefmt import local_today
 from ..db import db
 from ..errors import MESSAGES, abort_zh
 from ..services import surveys as svc
@@ -50,7 +51,7 @@ for _code in (400, 404, 405, 410, 413, 429):
 
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return local_today()
 
 
 def _link(token: str) -> tuple[svc.PublicLink, Definition]:
