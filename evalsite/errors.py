@@ -29,6 +29,12 @@ def init_app(app: Flask) -> None:
     for code in MESSAGES:
         app.register_error_handler(code, lambda e, code=code: render_error(code, getattr(e, "description_zh", None)))
 
+    from .four_eyes import FourEyesRefused
+
+    @app.errorhandler(FourEyesRefused)
+    def _four_eyes(e):
+        return render_error(e.status, e.message)
+
     @app.errorhandler(CSRFError)
     def _csrf(e):
         return render_error(400, "页面已过期或表单校验失败（CSRF），请刷新页面后重新提交。")

@@ -34,6 +34,13 @@ def _admin_for(session, ent: Enterprise) -> User | None:
             or session.scalar(select(User).where(User.role == "city_admin").order_by(User.id)))
 
 
+def _approver_for(session, drafter: User | None) -> User | None:
+    """Four eyes: a second administrator (the city's) approves what a district drafted."""
+    return session.scalar(select(User).where(User.role.in_(("city_admin", "district_admin")), User.active.is_(True),
+                                             User.id != getattr(drafter, "id", None))
+                          .order_by(User.role != "city_admin", User.id))
+
+
 def _results(session, campaign) -> list[int]:
     """Enterprises with a result, those with problems first; synthesised if the evaluation stage made none."""
     problems = (select(DetectedProblem.enterprise_id, func.count().label("n"))
@@ -63,8 +70,8 @@ def _results(session, campaign) -> list[int]:
 def _issue(session, campaign, ent, day):
     admin = _admin_for(session, ent)
     v = S.draft_report(session, campaign, ent, admin)
-    S.approve(v, admin)
-    S.issue(session, v, admin, today=day)
+    S.approve(v, _approver_for(session, admin))
+    S.issue(session, v, admin, today=day)  # the drafter issues: the approver never issues alone
     return v, admin
 
 
@@ -91,7 +98,7 @@ def seed(ctx) -> None:
         if k == 0:  # a correction: v1 superseded by v2
             v2 = S.draft_report(session, campaign, ent, admin)
             v2.remarks = "更正：外部评估得分录入错误，已复核。"
-            S.approve(v2, admin)
+            S.approve(v2, _approver_for(session, admin))
             S.issue(session, v2, admin, today=recent + dt.timedelta(days=2))
         elif k == 1:
             S.revoke(v, admin, "企业名称登记有误，报告作废后重新出具。")
@@ -100,7 +107,7 @@ def seed(ctx) -> None:
                 _answer(session, it, recent + dt.timedelta(days=3))
                 R.accept(session, it, admin, "整改到位。")
             closing = R.draft_closing(session, v.report, admin)
-            S.approve(closing, admin)
+            S.approve(closing, _approver_for(session, admin))
             S.issue(session, closing, admin, today=today)
         elif k == 3 and items:  # submitted, and returned once
             _answer(session, items[0], recent + dt.timedelta(days=4))
@@ -129,7 +136,7 @@ def seed(ctx) -> None:
         admin = _admin_for(session, ent)
         v = S.draft_report(session, campaign, ent, admin)
         if k < 2:
-            S.approve(v, admin)
+            S.approve(v, _approver_for(session, admin))
     session.flush()
     open_items = session.scalar(select(func.count(RectificationItem.id)).where(RectificationItem.status == "open"))
     ctx.data["reports"] = {"issued": done, "open_items": open_items}

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..timefmt import local_today
-from .. import audit
+from .. import audit, four_eyes
 from ..access import enterprise_or_403, roles_required, scope_enterprises
 from ..campaign_context import campaign_or_404
 from ..db import db
@@ -106,13 +106,24 @@ def draft(ent_id):
 @bp.get("/versions/<int:version_id>")
 @roles_required(*STAFF)
 def version(version_id):
-    v = version_or_404(version_id)
+    return render_version_page(version_or_404(version_id))
+
+
+def render_version_page(v: ReportVersion, status_code: int = 200, **forms):
+    """The version page; ``forms`` replaces a form that failed validation (kept as typed)."""
     ent = v.report.enterprise
-    return render_template("reports/version.html", v=v, report=v.report, ent=ent, form=ActionForm(),
-                           remarks_form=RemarksForm(remarks=v.remarks), revoke_form=RevokeForm(),
+    ctx = dict(form=ActionForm(), remarks_form=RemarksForm(remarks=v.remarks), revoke_form=RevokeForm())
+    ctx.update(forms)
+    return render_template("reports/version.html", v=v, report=v.report, ent=ent,
                            may_draft=svc.can_draft(current_user, ent, v.report.campaign_id, db.session),
-                           may_approve=svc.can_approve(current_user, ent),
-                           status=svc.verification_status(v))
+                           may_approve=svc.can_approve(current_user, ent), four_eyes=four_eyes_state(v),
+                           status=svc.verification_status(v), **ctx), status_code
+
+
+def four_eyes_state(v: ReportVersion) -> dict:
+    """Which of the next steps the current user may take under the four-eyes rule (for the buttons)."""
+    return dict(approve=four_eyes.may_approve(v.drafted_by_id, current_user.id),
+                issue=four_eyes.may_issue(v.approved_by_id, current_user.id))
 
 
 def _managed_version(version_id: int, approve: bool) -> ReportVersion:
@@ -133,9 +144,7 @@ def edit_version(version_id):
     if v.is_frozen:
         abort_zh(409, "已出具的报告版本不可修改；如需更正，请生成新版本。")
     if not form.validate():
-        return render_template("reports/version.html", v=v, report=v.report, ent=v.report.enterprise,
-                               form=ActionForm(), remarks_form=form, revoke_form=RevokeForm(), may_draft=True,
-                               may_approve=svc.can_approve(current_user, v.report.enterprise), status=""), 400
+        return render_version_page(v, 400, remarks_form=form)
     try:
         svc.edit_remarks(v, form.remarks.data or "")
     except svc.Conflict as exc:
@@ -181,9 +190,7 @@ def revoke(version_id):
     v = _managed_version(version_id, approve=True)
     form = RevokeForm()
     if not form.validate():
-        return render_template("reports/version.html", v=v, report=v.report, ent=v.report.enterprise,
-                               form=ActionForm(), remarks_form=RemarksForm(), revoke_form=form, may_draft=False,
-                               may_approve=True, status=svc.verification_status(v)), 400
+        return render_version_page(v, 400, revoke_form=form)
     try:
         svc.revoke(v, current_user, form.reason.data)
     except svc.Conflict as exc:

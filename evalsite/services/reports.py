@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import four_eyes
 from ..timefmt import local_today
 from ..models import Campaign, Enterprise, EvaluatorAssignment, Report, ReportVersion, User
 from ..models.base import utcnow
@@ -295,6 +296,7 @@ def edit_remarks(version: ReportVersion, remarks: str) -> None:
 def approve(version: ReportVersion, user: User) -> None:
     if version.status != "draft":
         raise Conflict(f"只有草稿可以审核，当前状态：{version.status_label}。")
+    four_eyes.check_can_approve(version.drafted_by_id, user.id)
     version.status, version.approved_by_id, version.approved_at = "approved", user.id, utcnow()
 
 
@@ -313,6 +315,7 @@ def issue(session: Session, version: ReportVersion, user: Optional[User], today:
     if version.status != "approved":
         raise Conflict("报告须先经区级（或市级）管理员审核通过后才能出具。" if version.status == "draft"
                        else f"该版本当前状态为“{version.status_label}”，不能出具。")
+    four_eyes.check_can_issue(version.approved_by_id, getattr(user, "id", None))
     reserve_code(session, version)
     version.issue_date = version.issue_date or today or local_today()
     if pdf is None:

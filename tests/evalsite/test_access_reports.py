@@ -29,10 +29,10 @@ def _state(world, session):
         from evalsite.services import reports as S
 
         s = db.session
-        city = s.get(User, world.city.id)
-        v = S.draft_report(s, s.get(Campaign, world.campaign.id), s.get(Enterprise, world.ent_a.id), city)
+        city, district = s.get(User, world.city.id), s.get(User, world.district_a.id)
+        v = S.draft_report(s, s.get(Campaign, world.campaign.id), s.get(Enterprise, world.ent_a.id), district)
         S.approve(v, city)
-        S.issue(s, v, city)
+        S.issue(s, v, district)
         item = s.scalar(select(RectificationItem).where(RectificationItem.owner == "both"))
         R.issue_letter(s, item, "opinion", city, v.issue_date)
         s.add(RectificationEvidence(item_id=item.id, filename="a.pdf", stored_name="evid-test.pdf",

@@ -128,7 +128,7 @@ def test_closing_report_after_all_accepted(app, world, session, login_as, today)
     assert closing.number.endswith("-ZG") and v.status == "draft"
     admin = login_as(world.district_a)
     assert admin.post(f"/reports/versions/{v.id}/approve").status_code == 302
-    assert admin.post(f"/reports/versions/{v.id}/issue").status_code == 302
+    assert login_as(world.city).post(f"/reports/versions/{v.id}/issue").status_code == 302  # four eyes
     session.expire_all(); session.rollback()
     v = session.get(ReportVersion, v.id)
     assert v.status == "issued" and v.pdf.startswith(b"%PDF")

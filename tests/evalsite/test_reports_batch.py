@@ -17,9 +17,9 @@ def _approved(app, world, session):
         from evalsite.models import Campaign, Enterprise, User
 
         s = db.session
-        city = s.get(User, world.city.id)
+        city, district = s.get(User, world.city.id), s.get(User, world.district_a.id)
         for ent_id in (world.ent_a.id, world.ent_a2.id):
-            v = S.draft_report(s, s.get(Campaign, world.campaign.id), s.get(Enterprise, ent_id), city)
+            v = S.draft_report(s, s.get(Campaign, world.campaign.id), s.get(Enterprise, ent_id), district)
             S.approve(v, city)
         s.commit()
 

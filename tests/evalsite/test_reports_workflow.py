@@ -49,9 +49,14 @@ def today(app):
     return TODAY
 
 
+def district_of(world, ent):
+    return world.district_b if ent.unit_id == world.unit_b.id else world.district_a
+
+
 def draft_approve_issue(login_as, session, world, ent=None, issue=True):
+    """Four eyes: drafted by the evaluator (or the district), approved by the city, issued by the district."""
     ent = ent or world.ent_a
-    client = login_as(world.evaluator if ent is world.ent_a else world.city)
+    client = login_as(world.evaluator if ent is world.ent_a else district_of(world, ent))
     resp = client.post(f"/reports/enterprise/{ent.id}/draft")
     assert resp.status_code == 302, resp.data.decode()[:500]
     session.expire_all(); session.rollback()
@@ -60,6 +65,7 @@ def draft_approve_issue(login_as, session, world, ent=None, issue=True):
     client = login_as(world.city)
     assert client.post(f"/reports/versions/{v.id}/approve").status_code == 302
     if issue:
+        client = login_as(district_of(world, ent))
         assert client.post(f"/reports/versions/{v.id}/issue").status_code == 302
     session.expire_all(); session.rollback()
     return session.get(ReportVersion, v.id)
@@ -79,7 +85,7 @@ def test_issue_needs_approval_and_issued_is_immutable(app, world, session, login
     resp = admin.post(f"/reports/versions/{v.id}/issue")
     assert resp.status_code == 409 and "审核" in resp.data.decode()
     assert admin.post(f"/reports/versions/{v.id}/approve").status_code == 302
-    assert admin.post(f"/reports/versions/{v.id}/issue").status_code == 302
+    assert login_as(world.city).post(f"/reports/versions/{v.id}/issue").status_code == 302
     session.expire_all(); session.rollback()
     v = session.get(ReportVersion, v.id)
     assert v.status == "issued" and v.pdf.startswith(b"%PDF")
