@@ -94,7 +94,7 @@ def _write(out_dir: Optional[Path], version: ReportVersion, pdf: bytes, draft: b
 def run_batch(campaign, out_dir: Optional[str] = None, draft_all: bool = False, workers: Optional[int] = None,
               progress: Optional[Callable[[int, int], None]] = None, today: Optional[dt.date] = None) -> BatchResult:
     """Issue every approved version of the campaign (and, with draft_all, preview all drafts)."""
-    from .services.reports import issue, render_meta, reserve_code
+    from .services.reports import fix_deadlines, issue, render_meta, reserve_code
 
     session = db.session
     base_url = current_app.config["PUBLIC_BASE_URL"]
@@ -115,6 +115,7 @@ def run_batch(campaign, out_dir: Optional[str] = None, draft_all: bool = False, 
             if v.status == "approved":
                 reserve_code(session, v)
                 v.issue_date = v.issue_date or today
+                fix_deadlines(session, v)
         session.commit()
         tasks = [(v.id, v.report.kind, v.data, render_meta(v, base_url, draft=v.status == "draft", today=today))
                  for v in versions]

@@ -73,6 +73,17 @@ class ProblemRule:
     basis: str
 
 
+def instance_key(code: str, indicator: Optional[str]) -> tuple[str, str]:
+    """What one problem instance is: its rule and the indicator (or check) it fired on.
+
+    ``detect_problems`` fires a rule at most once per indicator, so this key is
+    unique within one result; every check trigger names its indicator, and a
+    rule without one (the self/external discrepancy) fires once.  One
+    rectification item tracks each instance.
+    """
+    return code, indicator or ""
+
+
 @dataclass(frozen=True)
 class Problem:
     code: str
@@ -85,6 +96,10 @@ class Problem:
     deadline_days: int
     owner: str
     basis: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return instance_key(self.code, self.indicator)
 
 
 # ---------------------------------------------------------------- loading

@@ -92,10 +92,15 @@ class ReportVersion(Base):
 
 
 class RectificationItem(Base):
-    """One problem to fix: owner side, deadline, status; overdue is computed from the date."""
+    """One problem instance to fix: owner side, deadline, status; overdue is computed from the date.
+
+    An instance is a problem rule on one indicator (``subject``, "" for a rule
+    without one): the same rule on B1 and B2 is two items.  The deadline is
+    stored here once; every version of the report prints this date.
+    """
 
     __tablename__ = "rectification_item"
-    __table_args__ = (UniqueConstraint("report_id", "code"),)
+    __table_args__ = (UniqueConstraint("report_id", "code", "subject"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
     version_id: Mapped[Optional[int]] = mapped_column(ForeignKey("report_version.id", ondelete="SET NULL"))
@@ -103,6 +108,7 @@ class RectificationItem(Base):
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
     problem_id: Mapped[Optional[int]] = mapped_column(Integer)  # DetectedProblem.id (kept loose: it may be superseded)
     code: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(20), default="", server_default="")
     indicator: Mapped[Optional[str]] = mapped_column(String(20))
     severity: Mapped[str] = mapped_column(String(20), default="medium")
     title: Mapped[str] = mapped_column(String(300))

@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from .. import four_eyes
 from ..timefmt import local_today
@@ -197,7 +197,8 @@ def report_data(snap: dict, meta: dict):
     issue_date = dt.date.fromisoformat(meta["issue_date"])
     problems = [ProblemLine(code=p["code"], severity=p["severity"], title=p["title"], description=p["description"],
                             requirement=p["requirement"], owner=p["owner"],
-                            deadline=issue_date + dt.timedelta(days=int(p.get("deadline_days") or 30)))
+                            deadline=(dt.date.fromisoformat(p["deadline"]) if p.get("deadline")
+                                      else issue_date + dt.timedelta(days=int(p.get("deadline_days") or 30))))
                 for p in snap.get("problems", [])]
     keep = {f.name for f in dataclasses.fields(ReportData)}
     base = {k: v for k, v in snap.items() if k in keep and k not in
@@ -248,7 +249,19 @@ def render_version(version: ReportVersion, draft: bool = True) -> bytes:
     if version.is_frozen and version.pdf is not None:
         return version.pdf
     meta = render_meta(version, current_app.config["PUBLIC_BASE_URL"], draft=draft)
-    return render_snapshot(version.report.kind, version.data, meta)
+    return render_snapshot(version.report.kind, preview_data(version, dt.date.fromisoformat(meta["issue_date"])),
+                           meta)
+
+
+def preview_data(version: ReportVersion, issue_date: dt.date) -> dict:
+    """A draft's snapshot with the deadlines it would print if issued on ``issue_date``."""
+    from .rectification import problems_with_deadlines
+
+    data = version.data or {}
+    if version.report.kind != "evaluation" or version.is_frozen:
+        return data
+    return {**data, "problems": problems_with_deadlines(object_session(version), version.report_id,
+                                                        data.get("problems") or [], issue_date)}
 
 
 # ---------------------------------------------------------------- workflow
@@ -309,6 +322,13 @@ def reserve_code(session: Session, version: ReportVersion) -> str:
     return version.verify_code
 
 
+def fix_deadlines(session: Session, version: ReportVersion) -> None:
+    """Before rendering an issue: each problem prints the deadline of the item tracking it."""
+    from .rectification import fix_deadlines as fix
+
+    fix(session, version)
+
+
 def issue(session: Session, version: ReportVersion, user: Optional[User], today: Optional[dt.date] = None,
           pdf: Optional[bytes] = None) -> ReportVersion:
     """Freeze an approved version: PDF bytes, SHA-256, code; supersede the previous issue."""
@@ -318,6 +338,7 @@ def issue(session: Session, version: ReportVersion, user: Optional[User], today:
     four_eyes.check_can_issue(version.approved_by_id, getattr(user, "id", None))
     reserve_code(session, version)
     version.issue_date = version.issue_date or today or local_today()
+    fix_deadlines(session, version)
     if pdf is None:
         meta = render_meta(version, current_app.config["PUBLIC_BASE_URL"])
         pdf = render_snapshot(version.report.kind, version.data, meta)

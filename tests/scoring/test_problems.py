@@ -6,7 +6,7 @@ import pytest
 from scoring.combine import RateInput, SurveyRates, combine
 from scoring.indicator_system import default_system
 from scoring.problems import (PROBLEMS_FILE, ProblemRuleError, default_rules, detect_problems,
-                              parse_rules)
+                              instance_key, parse_rules)
 from scoring.procedure import ContractRecord, run_checks
 
 S = default_system()
@@ -97,6 +97,15 @@ def test_one_problem_per_indicator_even_when_two_triggers_fire():
     found = problems({"B2": "partial"}, record=record)
     assert codes(found) == [("P-PROC-01", "B2")]
     assert "间隔26天" in found[0].description        # the check's figures come first
+
+
+def test_one_rule_on_two_indicators_is_two_instances_with_distinct_keys():
+    found = problems({"B1": "none", "B2": "partial", "C2": "partial", "C3": "partial"})
+    proc = [p for p in found if p.code in ("P-PROC-01", "P-CONT-01")]
+    assert [p.key for p in proc] == [("P-PROC-01", "B1"), ("P-PROC-01", "B2"),
+                                     ("P-CONT-01", "C2"), ("P-CONT-01", "C3")]
+    assert len({p.key for p in found}) == len(found)
+    assert instance_key("P-DISC-01", None) == ("P-DISC-01", "")
 
 
 def test_wage_arrears_veto_raises_the_wage_problem():
