@@ -1,0 +1,108 @@
+"""The storage interface behaves the same on a local folder and on a real S3-compatible HTTP server."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from evalsite.storage import (LocalStorage, S3Storage, StorageCorrupt, StorageError, StorageMissing,
+                              sha256_hex, storage_from_settings)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    """A moto S3 server on loopback, with one bucket."""
+    server_mod = pytest.importorskip("moto.server")
+    import boto3
+
+    port = _free_port()
+    server = server_mod.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    url = f"http://127.0.0.1:{port}"
+    boto3.client("s3", endpoint_url=url, region_name="us-east-1", aws_access_key_id="test",
+                 aws_secret_access_key="test").create_bucket(Bucket="evalsite-test")
+    yield url
+    server.stop()
+
+
+@pytest.fixture(params=["local", "s3"])
+def storage(request, tmp_path):
+    if request.param == "local":
+        return LocalStorage(tmp_path / "files")
+    endpoint = request.getfixturevalue("s3_endpoint")
+    return storage_from_settings({"STORAGE_URL": "s3://evalsite-test/files", "STORAGE_ENDPOINT_URL": endpoint,
+                                  "STORAGE_ACCESS_KEY": "test", "STORAGE_SECRET_KEY": "test"})
+
+
+def test_put_returns_the_sha256_and_get_returns_the_bytes(storage):
+    data = "整改报告 PDF".encode() * 100
+    key = storage.put(data)
+    assert key == sha256_hex(data)
+    assert storage.exists(key)
+    assert storage.get(key) == data
+    assert storage.put(data) == key  # the same bytes keep one copy
+
+
+def test_missing_and_deleted_objects_raise_missing(storage):
+    key = sha256_hex(b"never stored")
+    assert not storage.exists(key)
+    with pytest.raises(StorageMissing):
+        storage.get(key)
+    stored = storage.put(b"to delete")
+    storage.delete(stored)
+    with pytest.raises(StorageMissing):
+        storage.get(stored)
+
+
+def test_a_key_that_is_not_a_hash_is_refused(storage):
+    with pytest.raises(StorageError):
+        storage.get("../../etc/passwd")
+
+
+def test_local_read_checks_the_hash(tmp_path):
+    store = LocalStorage(tmp_path)
+    key = store.put(b"original")
+    (tmp_path / key[:2] / key).write_bytes(b"tampered")
+    with pytest.raises(StorageCorrupt):
+        store.get(key)
+
+
+def test_s3_read_checks_the_hash(s3_endpoint):
+    store = storage_from_settings({"STORAGE_URL": "s3://evalsite-test/t", "STORAGE_ENDPOINT_URL": s3_endpoint,
+                                   "STORAGE_ACCESS_KEY": "test", "STORAGE_SECRET_KEY": "test"})
+    key = store.put(b"original")
+    store.client.put_object(Bucket="evalsite-test", Key=f"t/{key}", Body=b"tampered")
+    with pytest.raises(StorageCorrupt):
+        store.get(key)
+
+
+def test_s3_signed_download_url_answers_as_attachment(s3_endpoint):
+    import urllib.request
+
+    store = storage_from_settings({"STORAGE_URL": "s3://evalsite-test/d", "STORAGE_ENDPOINT_URL": s3_endpoint,
+                                   "STORAGE_ACCESS_KEY": "test", "STORAGE_SECRET_KEY": "test"})
+    key = store.put(b"%PDF-1.4 test")
+    url = store.download_url(key, "报告.pdf", "application/pdf")
+    with urllib.request.urlopen(url) as resp:
+        assert resp.read() == b"%PDF-1.4 test"
+        assert "attachment" in resp.headers["Content-Disposition"]
+    assert LocalStorage("/nonexistent").download_url(key, "a.pdf", "application/pdf") is None
+
+
+@pytest.mark.parametrize("url", ["ftp://x/y", "s3:///nobucket"])
+def test_unknown_storage_urls_are_refused(url):
+    with pytest.raises(StorageError):
+        storage_from_settings({"STORAGE_URL": url, "STORAGE_DIR": "/tmp"})
+
+
+def test_default_is_the_local_folder(tmp_path):
+    store = storage_from_settings({"STORAGE_URL": "", "STORAGE_DIR": str(tmp_path)})
+    assert isinstance(store, LocalStorage)
+    assert isinstance(storage_from_settings({"STORAGE_URL": f"file://{tmp_path}"}), LocalStorage)
+    assert not isinstance(store, S3Storage)
