@@ -8,13 +8,15 @@ than ``min_group_size`` people leaves this module.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
-from .conditions import is_answered
+from .conditions import Match, is_answered
 from .definition import Definition
 from .settings import Settings, load_settings
 from .stats import required_sample_size, wilson_interval
+from .suppression import suppress, suppress_small_cells  # noqa: F401  (re-exported)
 
 AnswerSet = Mapping[str, object]
 
@@ -37,10 +39,17 @@ class Rate:
 
 
 class Count(NamedTuple):
+    """One option's cell; ``count`` and ``share`` are None when hidden, ``why`` then says why.
+
+    ``why``: :data:`surveys.suppression.SMALL` (1–4 people: "不足5人，不显示") or
+    :data:`~surveys.suppression.COMPLEMENT` (hidden so that a small cell cannot be
+    recovered by subtraction).
+    """
     code: str
     label: str
-    count: int
-    share: float
+    count: int | None
+    share: float | None
+    why: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,7 @@ class Distribution:
     n: int
     counts: tuple[Count, ...]
     suppressed: bool
+    withheld: bool = False  # n is shown but no cell can be shown safely
 
 
 @dataclass(frozen=True)
@@ -168,11 +178,52 @@ def distribution(definition: Definition, code: str, answer_sets: Iterable[Answer
         for chosen in (value if isinstance(value, (list, tuple)) else [value]):
             if str(chosen) in tally:
                 tally[str(chosen)] += 1
-    if n < _settings(settings).min_group_size:
-        return Distribution(code, n, (), True)
-    counts = tuple(Count(o.code, o.label, tally[o.code], tally[o.code] / n)
+    return _published(definition, question, n, tally, settings)
+
+
+def published_sums(definition: Definition, code: str) -> list[list[str]]:
+    """The sets of option cells of one question whose sum is published somewhere.
+
+    A single-choice question's cells add up to its n; a rate counting some
+    options of it (满意率 = 非常满意 + 比较满意) publishes their sum as its
+    numerator, and one excluding options (不了解) publishes the rest as its n.
+    Multiple-choice cells add up to nothing (a respondent may tick several).
+    """
+    question = definition.question(code)
+    if question.type not in ("single", "scale5"):
+        return []
+    options = [o.code for o in question.options]
+    sums = [options]
+
+    def cells(condition):
+        if isinstance(condition, Match) and condition.question == code:
+            chosen = [o for o in options if o in condition.values]
+            return [o for o in options if o not in chosen] if condition.negate else chosen
+        return None
+
+    for rule in definition.metrics.values():
+        count, basic, exclude = cells(rule.count), cells(rule.basic), cells(rule.exclude)
+        if count is not None:
+            sums.append(count)
+            if basic is not None:
+                sums.append(sorted(set(count) | set(basic)))
+        if exclude is not None:
+            sums.append([o for o in options if o not in exclude])
+    return sums
+
+
+def _published(definition: Definition, question, n: int, tally: Mapping[str, int],
+               settings: Settings | None) -> Distribution:
+    """Counts per option with small cells and their complements hidden (``surveys.suppression``)."""
+    s = _settings(settings)
+    if n < s.min_group_size:
+        return Distribution(question.code, n, (), True)
+    cells = {o.code: int(tally.get(o.code, 0)) for o in question.options}
+    table = suppress(cells, published_sums(definition, question.code), s.min_group_size)
+    counts = tuple(Count(o.code, o.label, table.values[o.code],
+                         None if table.values[o.code] is None else table.values[o.code] / n, table.why[o.code])
                    for o in question.options)
-    return Distribution(code, n, counts, False)
+    return Distribution(question.code, n, counts, False, table.withheld)
 
 
 def option_counts(definition: Definition, answer_sets: Iterable[AnswerSet]) -> dict[str, list]:
@@ -206,11 +257,12 @@ def distribution_from_counts(definition: Definition, code: str, n: int, tally: M
     question = definition.question(code)
     if not question.options:
         raise ValueError(f"题目 {code} 没有选项，无法统计分布")
-    if n < _settings(settings).min_group_size:
-        return Distribution(code, n, (), True)
-    counts = tuple(Count(o.code, o.label, tally.get(o.code, 0), tally.get(o.code, 0) / n)
-                   for o in question.options)
-    return Distribution(code, n, counts, False)
+    return _published(definition, question, n, tally, settings)
+
+
+def shuffled(comments: Iterable[str]) -> list[str]:
+    """Comments in an order that says nothing about the order they were written in."""
+    return sorted(comments, key=lambda c: (hashlib.sha256(c.encode("utf-8")).hexdigest(), c))
 
 
 def free_text(definition: Definition, code: str, answer_sets: Iterable[AnswerSet],
@@ -218,7 +270,8 @@ def free_text(definition: Definition, code: str, answer_sets: Iterable[AnswerSet
     """Non-empty comments, only when the group has at least ``min_text_group`` answer sets.
 
     The group size (not the number of comments) is what hides the writer.
-    Comments are sorted so that their order says nothing about submission order.
+    Comments come in the order of their SHA-256: it looks random and depends
+    only on the text, never on who answered when (nor changes between views).
     """
     question = definition.question(code)
     if question.type not in ("text", "textarea"):
@@ -227,28 +280,9 @@ def free_text(definition: Definition, code: str, answer_sets: Iterable[AnswerSet
     n = len(answer_sets)
     if n < _settings(settings).min_text_group:
         return FreeText(code, n, (), True)
-    comments = sorted(str(a[code]).strip() for a in answer_sets
-                      if is_answered(a.get(code)) and str(a[code]).strip())
+    comments = shuffled(str(a[code]).strip() for a in answer_sets
+                        if is_answered(a.get(code)) and str(a[code]).strip())
     return FreeText(code, n, tuple(comments), False)
-
-
-def suppress_small_cells(counts: Mapping[str, int] | Sequence[int], min_size: int = 5):
-    """Blank (None) cells with 0 < count < min_size, complementary rule included.
-
-    If exactly one cell is blanked, the next-smallest one is blanked too, so the
-    first cannot be recovered from a published total. Zero cells reveal no one
-    and stay. Returns the same shape (dict or list) as given.
-    """
-    keys = list(counts) if isinstance(counts, Mapping) else list(range(len(counts)))
-    values = {k: counts[k] for k in keys}
-    hidden = {k for k in keys if 0 < values[k] < min_size}
-    if len(hidden) == 1:
-        rest = sorted((k for k in keys if k not in hidden),
-                      key=lambda k: (values[k] == 0, values[k]))
-        if rest:
-            hidden.add(rest[0])
-    result = {k: (None if k in hidden else values[k]) for k in keys}
-    return result if isinstance(counts, Mapping) else [result[k] for k in keys]
 
 
 def required_sample(population: int | None, settings: Settings | None = None,

@@ -132,18 +132,28 @@ def test_worker_rates_covers_main_and_dimension_rates():
 def test_distribution_single_and_multiple():
     d = distribution(W, "W07", AWARENESS)
     assert (d.n, d.suppressed) == (7, False)
-    assert [(c.code, c.label, c.count) for c in d.counts] == [("A", "是", 5), ("B", "否", 1), ("C", "不清楚", 1)]
-    assert d.counts[0].share == pytest.approx(5 / 7)
+    # 否 and 不清楚 hold one person each: hidden, and 是 with them, or n − 5 would give their sum (2 = 1 + 1)
+    assert [(c.code, c.label, c.count, c.why) for c in d.counts] == [
+        ("A", "是", None, "complement"), ("B", "否", None, "small"), ("C", "不清楚", None, "small")]
+    big = distribution(W, "W07", AWARENESS * 5)
+    assert [(c.code, c.count) for c in big.counts] == [("A", 25), ("B", 5), ("C", 5)]
+    assert big.counts[0].share == pytest.approx(5 / 7)
     m = distribution(W, "W06", PARTICIPATION)
     counts = {c.code: c.count for c in m.counts}
-    assert m.n == 6 and counts["A"] == 2 and counts["B"] == 2 and counts["H"] == 2 and counts["G"] == 0
-    assert m.counts[0].share == pytest.approx(2 / 6)
+    # multiple choice: cells add up to nothing, so only the small ones are hidden; zeros stay
+    assert m.n == 6 and counts["A"] is None and counts["B"] is None and counts["H"] is None and counts["G"] == 0
+    m = distribution(W, "W06", PARTICIPATION * 3)
+    counts = {c.code: c.count for c in m.counts}
+    assert m.n == 18 and counts["A"] == 6 and counts["B"] == 6 and counts["H"] == 6 and counts["C"] is None
+    assert m.counts[0].share == pytest.approx(6 / 18)
 
 
 def test_distribution_of_scale_counts_int_answers():
-    d = distribution(W, "W14", SATISFACTION)
-    assert {c.code: c.count for c in d.counts} == {"5": 1, "4": 2, "3": 2, "2": 1, "1": 1, "X": 1}
-    assert d.n == 8
+    d = distribution(W, "W14", SATISFACTION * 5)
+    assert {c.code: c.count for c in d.counts} == {"5": 5, "4": 10, "3": 10, "2": 5, "1": 5, "X": 5}
+    assert d.n == 40
+    small = distribution(W, "W14", SATISFACTION)
+    assert small.n == 8 and {c.count for c in small.counts} == {None}
 
 
 def test_distribution_suppressed_below_five_and_rejects_text():
@@ -159,7 +169,9 @@ def test_free_text_needs_ten_answer_sets():
     assert hidden.suppressed and hidden.comments == () and hidden.n == 9
     shown = free_text(W, "W18", sets + [{"W18": "   "}])
     assert not shown.suppressed and shown.n == 10
-    assert shown.comments == tuple(sorted(["加班费要按时发", "希望增加培训"]))
+    assert sorted(shown.comments) == sorted(["加班费要按时发", "希望增加培训"])
+    # the order depends on the texts only, never on the order of the answers
+    assert free_text(W, "W18", list(reversed(sets + [{"W18": "   "}]))).comments == shown.comments
     with pytest.raises(ValueError):
         free_text(W, "W14", sets)
 
