@@ -18,6 +18,8 @@ SETTINGS_PATH = Path(__file__).parent / "settings.yaml"
 class Settings:
     min_group_size: int = 5
     min_text_group: int = 10
+    release_step: int = 5
+    k_anonymity: int = 5
     confidence: float = 0.95
     margin: float = 0.05
     min_sample: int = 30

@@ -72,14 +72,17 @@ def rates_from_totals(audience: str, totals: dict, min_sample: int | None = None
     return out
 
 
-def distributions(session: Session, definition, groups: dict[str, list]) -> list:
-    """Per-question distributions (and free text) of the choice/text questions, on ``definition``'s labels."""
+def distributions(session: Session, definition, groups: dict[str, list], grant=None) -> list:
+    """Per-question distributions of the choice questions, on ``definition``'s labels.
+
+    Free text is added only when the disclosure ``grant`` allows it (never without a grant).
+    """
     sets = [a for items in groups.values() for a in items]  # question codes are stable across versions
     out = []
     for q in definition.questions:
         if q.options:
             out.append((q, distribution(definition, q.code, sets)))
-        elif q.type in ("text", "textarea"):
+        elif q.type in ("text", "textarea") and grant is not None and grant.free_text:
             out.append((q, free_text(definition, q.code, sets)))
     return out
 
@@ -171,15 +174,17 @@ def group_totals(rows: list[MonitorRow]) -> list[dict]:
     return list(units.values())
 
 
-def scope_results(session: Session, campaign: Campaign, enterprise_ids) -> dict:
-    """Rates and distributions of a scope (an enterprise, a district, the city)."""
+def scope_results(session: Session, campaign: Campaign, enterprise_ids, grants: dict) -> dict:
+    """Rates and distributions of one enterprise, as far as the disclosure ``grants`` (audience → Grant) allow."""
     out = {}
     for audience in ("worker", "employer"):
+        grant = grants[audience]
         groups = answer_sets(session, campaign.id, audience, enterprise_ids)
         definition = pinned_definition(session, campaign, audience)
         out[audience] = {
             "n": sum(len(v) for v in groups.values()),
-            "rates": combined_rates(session, audience, groups),
-            "distributions": distributions(session, definition, groups) if definition else [],
+            "rates": combined_rates(session, audience, groups) if grant.aggregates else {},
+            "distributions": distributions(session, definition, groups, grant) if definition else [],
+            "free_text": grant.free_text,
         }
     return out

@@ -108,14 +108,14 @@ def current_link(session: Session, campaign_id: int, enterprise_id: int, audienc
         SurveyLink.audience == audience, SurveyLink.status != "rotated").order_by(SurveyLink.id.desc()).limit(1))
 
 
-def ensure_links(session: Session, campaign: Campaign, enterprise_ids) -> int:
-    """Create the missing worker and employer links; returns how many were made."""
+def ensure_links(session: Session, campaign: Campaign, enterprise_ids, audiences=None) -> int:
+    """Create the missing links of the audiences (default: worker and employer); returns how many were made."""
     ids = list(enterprise_ids)
     have = set(session.execute(select(SurveyLink.enterprise_id, SurveyLink.audience).where(
         SurveyLink.campaign_id == campaign.id, SurveyLink.status != "rotated")).all())
     made = 0
     for eid in ids:
-        for audience in AUDIENCE_CODES:
+        for audience in audiences or AUDIENCE_CODES:
             if (eid, audience) not in have:
                 session.add(SurveyLink(campaign_id=campaign.id, enterprise_id=eid, audience=audience,
                                        token=new_token(), status="open"))

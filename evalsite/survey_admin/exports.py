@@ -1,13 +1,15 @@
 """Answer exports (CSV, XLSX) of the enterprises the user may see."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, request
+from flask import Response, current_app, request
 from flask_login import current_user
 from ..access import enterprise_or_403, visible_enterprise_ids
 from ..db import db
+from ..errors import abort_zh
+from ..services import survey_disclosure as policy
 from ..services import survey_exports as ex
 from . import bp
-from .views import MANAGERS, campaign_or_404, roles_required
+from .views import VIEWERS, campaign_or_404, roles_required
 
 
 def _scope():
@@ -15,7 +17,9 @@ def _scope():
     campaign = campaign_or_404()
     audience = request.args.get("audience") or None
     if audience not in (None, "worker", "employer"):
-        abort(400)
+        abort_zh(400, "问卷类别无效：audience 只能是 worker（职工问卷）或 employer（企业方问卷）。")
+    for each in [audience] if audience else ["worker", "employer"]:
+        policy.require_for(current_user, each, "rows")  # 403 with the reason, never an empty file
     eid = request.args.get("enterprise", type=int)
     if eid:
         enterprise_or_403(eid, campaign.id)
@@ -27,7 +31,7 @@ def _scope():
 
 
 @bp.get("/export.csv")
-@roles_required(*MANAGERS)
+@roles_required(*VIEWERS)
 def export_csv():
     campaign, ids, audiences, stem = _scope()
     audience = audiences[0]  # CSV holds one questionnaire: worker unless ?audience=employer
@@ -46,7 +50,7 @@ def export_csv():
 
 
 @bp.get("/export.xlsx")
-@roles_required(*MANAGERS)
+@roles_required(*VIEWERS)
 def export_xlsx():
     campaign, ids, audiences, stem = _scope()
     sheets = []

@@ -18,7 +18,7 @@ from ..pdf.poster import render_poster
 from ..services import surveys as svc
 from . import bp
 from .forms import ActionForm, BallotForm, LinkSettingsForm
-from .views import MANAGERS, campaign_or_404, can_manage, link_or_404
+from .views import MANAGERS, campaign_or_404, link_or_404, runs_link
 
 
 def _back(link):
@@ -30,9 +30,12 @@ def _back(link):
 def create_links(enterprise_id: int):
     campaign = campaign_or_404()
     ent = enterprise_or_403(enterprise_id, campaign.id)
-    if not can_manage(current_user, ent) or not ActionForm().validate_on_submit():
-        abort(403 if not can_manage(current_user, ent) else 400)
-    made = svc.ensure_links(db.session, campaign, [ent.id])
+    audiences = [a for a in svc.AUDIENCE_CODES if runs_link(current_user, ent, a)]
+    if not audiences:
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    made = svc.ensure_links(db.session, campaign, [ent.id], audiences)
     audit.record("survey.links", "enterprise", ent.id, f"生成问卷链接 {made} 个")
     db.session.commit()
     flash(f"已生成 {made} 个问卷链接。" if made else "问卷链接已存在。", "success")

@@ -13,6 +13,7 @@ from ..campaign_context import campaign_or_404
 from ..db import db
 from ..models import Campaign, Enterprise, SurveyDefinition, SurveyLink
 from ..services import survey_aggregates as aggregates
+from ..services import survey_disclosure as policy
 from ..services import survey_results as results
 from ..services import surveys as svc
 from ..survey_site.pages import build_page, raw_answers
@@ -26,18 +27,25 @@ VIEWERS = MANAGERS + ("evaluator",)
 
 
 def can_manage(user, enterprise: Enterprise) -> bool:
-    """Links and posters: the city, the enterprise's district, the enterprise itself."""
+    """Links and posters of some questionnaire: the city, the enterprise's district, the enterprise itself."""
     return (user.role == "city_admin" or (user.role == "district_admin" and enterprise.unit_id == user.unit_id)
             or (user.role == "enterprise" and enterprise.id == user.enterprise_id))
 
 
-def link_or_404(link_id: int, manage: bool = True) -> SurveyLink:
+def runs_link(user, enterprise: Enterprise, audience: str) -> bool:
+    """Whether the account runs this questionnaire's link (the disclosure policy's ``run_link``)."""
+    return can_manage(user, enterprise) and policy.grant_for(user, audience).run_link
+
+
+def link_or_404(link_id: int) -> SurveyLink:
+    """The link, when the account may run it: 404 unknown, 403 another enterprise or the other side's link."""
     link = db.session.get(SurveyLink, link_id)
     if link is None:
         abort(404)
     enterprise = enterprise_or_403(link.enterprise_id, link.campaign_id)
-    if manage and not can_manage(current_user, enterprise):
+    if not can_manage(current_user, enterprise):
         abort(403)
+    policy.require_for(current_user, link.audience, "run_link")
     return link
 
 
@@ -47,6 +55,8 @@ def overview():
     campaign = campaign_or_404()
     if current_user.role == "enterprise":
         return redirect(url_for(".enterprise", enterprise_id=current_user.enterprise_id, campaign=campaign.id))
+    for audience in svc.AUDIENCE_CODES:
+        policy.require_for(current_user, audience, "totals")
     ids = None if current_user.role == "city_admin" else visible_enterprise_ids(current_user, campaign.id)
     counts = aggregates.live_counts(db.session, campaign.id, ids)  # monitoring and stale aggregates alike
     rows = results.monitor(db.session, campaign, scope_enterprises(select(Enterprise), current_user, campaign.id),
@@ -66,12 +76,15 @@ def overview():
 def enterprise(enterprise_id: int):
     campaign = campaign_or_404()
     ent = enterprise_or_403(enterprise_id, campaign.id)
-    manage = can_manage(current_user, ent)
-    links = [svc.current_link(db.session, campaign.id, ent.id, a) for a in svc.AUDIENCE_CODES] if manage else []
+    runs = [a for a in svc.AUDIENCE_CODES if runs_link(current_user, ent, a)]
+    manage = bool(runs)
+    links = [svc.current_link(db.session, campaign.id, ent.id, a) for a in runs]
     rows = results.monitor(db.session, campaign, select(Enterprise).where(Enterprise.id == ent.id))
-    scope = results.scope_results(db.session, campaign, [ent.id])
+    grants = policy.grants_for(current_user)
+    scope = results.scope_results(db.session, campaign, [ent.id], grants)
     return render_template("survey_admin/enterprise.html", campaign=campaign, enterprise=ent, manage=manage,
-                           links=[lk for lk in links if lk], row=rows[0] if rows else None, scope=scope,
+                           links=[lk for lk in links if lk], missing_links=any(lk is None for lk in links),
+                           row=rows[0] if rows else None, scope=scope, grants=grants,
                            form=ActionForm(campaign_id=campaign.id), settings_form=LinkSettingsForm,
                            ballot_form=BallotForm(), public_url=svc.public_url)
 

@@ -34,6 +34,7 @@ def worker_yaml(w):
 E = lambda w: f"?enterprise={w.ent_a.id}"  # noqa: E731
 
 ROUTES = [
+    Case("survey_site.privacy_notice", lambda w: "/s/privacy", ALL_200, note="public privacy notice"),
     Case("survey_site.survey", lambda w: f"/s/{STATE['token']}", ALL_200, setup=links),
     Case("survey_site.submit", lambda w: f"/s/{STATE['token']}", {r: 400 for r in ALL_200}, method="POST",
          data=lambda w: {"_key": "bad"}, setup=links, note="public: a broken form is a 400 with the page again"),
@@ -50,10 +51,10 @@ ROUTES = [
          {**CITY_ONLY, "city": 302}, method="POST", setup=links),
     Case("survey_admin.preview", lambda w: f"/surveys/definitions/{STATE['hash']}/preview",
          {**CITY_ONLY, "district_other": 200, "city": 200}, setup=links),
-    Case("survey_admin.export_csv", lambda w: "/surveys/export.csv" + E(w), {**OWN_A, "ent_a": 200, "city": 200},
-         setup=links),
-    Case("survey_admin.export_xlsx", lambda w: "/surveys/export.xlsx" + E(w), {**OWN_A, "ent_a": 200, "city": 200},
-         setup=links),
+    Case("survey_admin.export_csv", lambda w: "/surveys/export.csv" + E(w), {**OWN_A, "ent_a": 403, "city": 200},
+         setup=links, note="row-level data: administrators only (surveys.disclosure)"),
+    Case("survey_admin.export_xlsx", lambda w: "/surveys/export.xlsx" + E(w), {**OWN_A, "ent_a": 403, "city": 200},
+         setup=links, note="row-level data: administrators only (surveys.disclosure)"),
     Case("survey_admin.create_links", lambda w: f"/surveys/enterprises/{w.ent_a.id}/links",
          {**OWN_A, "ent_a": 302, "city": 302}, method="POST"),
     Case("survey_admin.bulk_links", lambda w: "/surveys/links/bulk",

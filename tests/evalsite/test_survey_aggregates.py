@@ -13,6 +13,7 @@ from evalsite.services import survey_aggregates as aggregates
 from evalsite.services import survey_results as results
 from evalsite.services import surveys as svc
 from surveys import default_definition, validate_answers
+from surveys import disclosure
 from surveys.definition import DEFINITIONS_DIR
 from tests.evalsite.survey_support import make_links
 
@@ -70,6 +71,9 @@ def generated(app, session, factory, world):
     return campaign, rng, extra
 
 
+CITY = {a: disclosure.grant("city_admin", a) for a in disclosure.AUDIENCES}
+
+
 def full(session, campaign, ids):
     """The full computation over every answer, without free text (the overview does not show it).
 
@@ -83,7 +87,8 @@ def full(session, campaign, ids):
             Submission.campaign_id == campaign.id, Submission.audience == audience,
             Submission.enterprise_id.in_(scope)).group_by(Submission.enterprise_id)).all())
         big = [e for e, n in per_ent.items() if n >= 5] if len(per_ent) > 1 else list(per_ent)
-        part = results.scope_results(session, campaign, big)[audience]
+        part = results.scope_results(session, campaign, big, CITY)[audience]
+        del part["free_text"]
         part["distributions"] = [(q, d) for q, d in part["distributions"] if q.options]
         part["left_out"] = len(per_ent) - len(big)
         out[audience] = part

@@ -76,7 +76,7 @@ def test_csv_export_bom_neutralised_and_suppressed(app, login_as, session, world
     w18 = rows[0].index("W18")
     assert rows[1][w18].startswith("'=HYPERLINK")
     assert rows[1][rows[0].index("W01")] == "一线职工"
-    resp = login_as(world.ent_b_union).get("/surveys/export.csv")
+    resp = login_as(world.district_b).get("/surveys/export.csv")
     assert len(list(csv.reader(io.StringIO(resp.data.decode("utf-8-sig"))))) == 1  # B has no answers
 
 
@@ -85,7 +85,7 @@ def test_xlsx_export_is_scoped_and_formula_safe(app, login_as, session, world):
     add(session, world, world.ent_a, 6, W18=["+1+1"])
     add(session, world, world.ent_b, 6)
     add(session, world, world.ent_a, 5, audience="employer", E11=["@SUM(A1)"])
-    resp = login_as(world.ent_a_union).get("/surveys/export.xlsx")
+    resp = login_as(world.district_a).get("/surveys/export.xlsx")
     assert resp.status_code == 200
     wb = load_workbook(io.BytesIO(resp.data))
     worker, employer = wb["职工问卷"], wb["企业方问卷"]
