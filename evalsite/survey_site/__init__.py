@@ -6,6 +6,6 @@ from ..extensions import csrf
 bp = Blueprint("survey_site", __name__)
 csrf.exempt(bp)  # the form validates its token itself and keeps the answers when it expired
 
-from . import views  # noqa: E402,F401
+from . import privacy, views  # noqa: E402,F401
 
 BLUEPRINTS = [bp]
