@@ -6,6 +6,7 @@ can change without a code change.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +27,8 @@ class Settings:
     employer_min_sample: int = 5
     daily_cap_per_head: int = 3
     daily_cap_min: int = 200
+    burst_per_head: float = 0.1
+    burst_min: int = 30
 
 
 def parse_settings(text: str, source: str = "settings.yaml") -> Settings:
@@ -45,7 +48,24 @@ def parse_settings(text: str, source: str = "settings.yaml") -> Settings:
     settings = Settings(**values)
     if not 0 < settings.confidence < 1 or not 0 < settings.margin < 1:
         raise ValueError(f"{source}：confidence 和 margin 必须在0和1之间")
+    if settings.burst_min > settings.daily_cap_min or settings.burst_per_head > settings.daily_cap_per_head:
+        raise ValueError(f"{source}：每分钟上限（stuffing.burst_*）不能大于每天上限（stuffing.daily_cap_*）")
     return settings
+
+
+def daily_cap(settings: Settings, headcount: int) -> int:
+    """Answers a link accepts a day: generous, since a whole shift may answer on one day."""
+    return max(settings.daily_cap_min, settings.daily_cap_per_head * headcount)
+
+
+def burst_limit(settings: Settings, day_cap: int) -> int:
+    """Answers a link accepts within one minute (a room of workers scanning the poster together fits).
+
+    The same share of the day's cap as ``burst_per_head`` is of ``daily_cap_per_head``
+    (a tenth of the headcount by default), so a link whose cap was raised by hand
+    also takes a faster burst; never below ``burst_min``.
+    """
+    return max(settings.burst_min, math.ceil(day_cap * settings.burst_per_head / settings.daily_cap_per_head))
 
 
 @lru_cache(maxsize=None)

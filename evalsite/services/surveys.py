@@ -1,8 +1,8 @@
-"""Survey transactions: definitions by hash, links, ballot codes, stuffing caps, submissions.
+"""Survey transactions: definitions by hash, links, ballot codes, submissions (limits: survey_limits.py).
 
 Recording an answer is the one write on the hot path, so it is a single short
 transaction: insert (the unique key makes it the arbiter of idempotency),
-consume a ballot code if needed, bump the per-link daily counter, commit.
+consume a ballot code if needed, count the answer against the link's limits, commit.
 The public pages read what they need of a link in one query (``public_link``).
 """
 from __future__ import annotations
@@ -17,15 +17,15 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import and_, bindparam, case, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from surveys import Definition, default_definition, load_settings, parse_definition
+from surveys import Definition, ballots, default_definition, load_settings, parse_definition
 from surveys.definition import DEFINITIONS_DIR
+from surveys.settings import burst_limit, daily_cap
 
-from ..models import BallotCode, Campaign, Enrolment, Enterprise, Submission, SubmissionCounter, SurveyDefinition, SurveyLink
+from ..models import BallotCode, Campaign, Enrolment, Enterprise, Submission, SurveyDefinition, SurveyLink
+from .survey_limits import over_limit
 
 log = logging.getLogger(__name__)
 AUDIENCE_CODES = ("worker", "employer")
@@ -182,9 +182,13 @@ class PublicLink:
 
     @property
     def cap(self) -> int:
-        """Generous (surveys/settings.yaml: 3 answers per head a day, at least 200), unless set on the link."""
-        settings = load_settings()
-        return self.daily_cap or max(settings.daily_cap_min, settings.daily_cap_per_head * self.headcount)
+        """Answers a day: generous (surveys/settings.yaml: 3 per head, at least 200), unless set on the link."""
+        return self.daily_cap or daily_cap(load_settings(), self.headcount)
+
+    @property
+    def burst(self) -> int:
+        """Answers a minute (surveys/settings.yaml: a tenth of the headcount, at least 30; scales with the cap)."""
+        return burst_limit(load_settings(), self.cap)
 
 
 _PUBLIC_LINK = (
@@ -212,22 +216,34 @@ def public_link(session: Session, token: str) -> PublicLink | None:
 # ---------------------------------------------------------------- ballot codes
 
 def code_hash(code: str) -> str:
-    return hashlib.sha256(code.strip().upper().encode("utf-8")).hexdigest()
+    """SHA-256 of the code as read (upper case, separators dropped): only this is stored."""
+    return hashlib.sha256(ballots.normalise(code).encode("utf-8")).hexdigest()
 
 
 def issue_ballots(session: Session, link: SurveyLink, count: int) -> list[str]:
-    """New one-time codes (8 characters, no look-alikes); only their hashes are stored."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    codes = ["".join(secrets.choice(alphabet) for _ in range(8)) for _ in range(count)]
+    """New one-time codes (surveys/ballots.py: 8 characters, no look-alikes); only their hashes are stored."""
+    codes = [ballots.new_code() for _ in range(count)]
     session.add_all([BallotCode(link_id=link.id, code_hash=code_hash(c)) for c in codes])
     link.ballots_required = True
     session.flush()
     return codes
 
 
+def ballot_problem(session: Session, link: SurveyLink | PublicLink, typed: str | None) -> str | None:
+    """None when the code can be used on this link, else why not (a Chinese message).
+
+    The stored hash is looked up first, so codes printed before the alphabet
+    changed still work; only a code that is not there is checked for its form.
+    """
+    used = session.scalar(select(BallotCode.used).where(BallotCode.link_id == link.id,
+                                                        BallotCode.code_hash == code_hash(typed or "")))
+    if used is None:
+        return ballots.format_problem(typed) or ballots.UNKNOWN
+    return ballots.USED if used else None
+
+
 def ballot_usable(session: Session, link: SurveyLink | PublicLink, code: str) -> bool:
-    return session.scalar(select(BallotCode.id).where(BallotCode.link_id == link.id, BallotCode.code_hash == code_hash(code),
-                                                      BallotCode.used.is_(False))) is not None
+    return ballot_problem(session, link, code) is None
 
 
 # ---------------------------------------------------------------- submissions
@@ -240,58 +256,15 @@ def key_exists(session: Session, key: str) -> bool:
     return session.scalar(select(Submission.id).where(Submission.submission_key == key)) is not None
 
 
-def _redis():
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        return None
-    client = current_app.extensions.get("survey_redis")
-    if client is None:
-        import redis
-
-        client = current_app.extensions["survey_redis"] = redis.Redis.from_url(url, socket_timeout=0.5)
-    return client
-
-
-def _counter_upsert(dialect_insert):
-    counter = SubmissionCounter.__table__
-    return (dialect_insert(counter).values(link_id=bindparam("p_link"), day=bindparam("p_day"), count=1)
-            .on_conflict_do_update(index_elements=[counter.c.link_id, counter.c.day],
-                                   set_={"count": counter.c.count + 1})
-            .returning(counter.c.count))
-
-
-# Built once: the hot path only binds values.
-_COUNT = {"postgresql": _counter_upsert(pg_insert), "sqlite": _counter_upsert(sqlite_insert)}
 _INSERT = insert(Submission.__table__).inline()  # no RETURNING of the new id: nobody needs it
 _CONSUME = (update(BallotCode.__table__).values(used=True)
             .where(BallotCode.link_id == bindparam("p_link"), BallotCode.code_hash == bindparam("p_hash"),
                    BallotCode.used.is_(False)))
 
 
-def _count_in_db(session: Session, link_id: int, today: dt.date) -> int:
-    """Bump the link's counter for the day in one statement; the row lock lasts until commit."""
-    conn = session.connection()
-    return conn.scalar(_COUNT[conn.dialect.name], {"p_link": link_id, "p_day": today})
-
-
-def _over_cap(session: Session, link: PublicLink, today: dt.date) -> bool:
-    cap = link.cap
-    client = _redis()
-    if client is not None:
-        key = f"survey:cap:{link.id}:{today.isoformat()}"
-        try:
-            count = client.incr(key)
-            if count == 1:
-                client.expire(key, 2 * 86400)
-            return count > cap
-        except Exception:  # Redis down: fall back to the database counter
-            log.warning("survey cap: Redis unavailable, counting in the database")
-    return _count_in_db(session, link.id, today) > cap
-
-
 def record(session: Session, link: PublicLink, definition: Definition, key: str, answers: dict,
            today: dt.date, ballot: str | None = None) -> str:
-    """Store one submission: 'created', 'duplicate', 'ballot' (code used/unknown) or 'cap'."""
+    """Store one submission: 'created', 'duplicate', 'ballot' (code used/unknown), 'burst' or 'cap'."""
     values = dict(campaign_id=link.campaign_id, enterprise_id=link.enterprise_id, audience=link.audience,
                   definition_hash=definition.hash, submission_key=key, answers=answers, submitted_on=today)
     try:
@@ -304,9 +277,10 @@ def record(session: Session, link: PublicLink, definition: Definition, key: str,
         if consumed != 1:
             session.rollback()
             return "ballot"
-    if _over_cap(session, link, today):
+    refused = over_limit(session, link, today)
+    if refused:
         session.rollback()
-        return "cap"
+        return refused
     try:
         session.commit()
     except IntegrityError:

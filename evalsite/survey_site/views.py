@@ -12,7 +12,7 @@ import secrets
 from flask import current_app, make_response, render_template, request
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 
-from surveys import Definition, prune_hidden, validate_answers
+from surveys import Definition, ballots, prune_hidden, validate_answers
 
 from ..timefmt import local_today
 from ..db import db
@@ -24,6 +24,10 @@ from .pages import accumulated, bad_bytes, build_page, next_index, raw_answers
 MAX_BODY = 64 * 1024
 DONE_COOKIE = "sdone"
 THANKS_CACHED = 256  # thank-you pages kept per process, by (token, definition)
+LIMIT_MESSAGES = {
+    "burst": "这份问卷一分钟内收到的答卷太多，为防止刷票暂停接收。您的答案都已保留在本页，请过一分钟再点“提交”。",
+    "cap": "今天通过此链接提交的答卷已达上限，请明天再提交（您的答案已保留在本页）。",
+}
 CSRF_MESSAGE = "页面停留时间较长，安全校验已过期。您填写的内容都已保留，请再点一次按钮。"
 
 
@@ -87,10 +91,12 @@ def _again(link, definition, key, index, raw, errors=None, status=400, message=N
 @bp.get("/s/<token>")
 def survey(token: str):
     link, definition = _link(token)
-    if request.cookies.get(DONE_COOKIE) and request.args.get("again") != "1":
+    # A slip's QR code carries its ballot code (?b=): a slip is one person, so no "already answered" question.
+    ballot = ballots.normalise(request.args.get(ballots.PARAM)) if link.ballots_required else ""
+    if request.cookies.get(DONE_COOKIE) and request.args.get("again") != "1" and not ballot:
         return render_template("survey_site/already.html", link=link, definition=definition)
     page = build_page(definition, 0, {})
-    return _render(link, definition, page, secrets.token_urlsafe(18))
+    return _render(link, definition, page, secrets.token_urlsafe(18), ballot=ballot)
 
 
 @bp.post("/s/<token>")
@@ -136,8 +142,10 @@ def _advance(link, definition, raw, index, key, ballot, nav):
         earlier = {code: m for code, m in check.errors.items() if section_of[code] == first_bad}
         return _again(link, definition, key, first_bad, raw, earlier, message="请检查标出的题目。", ballot=ballot)
     errors = {**{code: m for code, m in check.errors.items() if section_of[code] == index}, **bad}
-    if index == 0 and link.ballots_required and not svc.ballot_usable(db.session, link, ballot):
-        errors["_ballot"] = "作答码无效或已使用，请核对纸条上的作答码。"
+    if index == 0 and link.ballots_required:
+        problem = svc.ballot_problem(db.session, link, ballot)
+        if problem:
+            errors["_ballot"] = problem
     if errors:
         return _again(link, definition, key, index, raw, errors, message="请按提示修改标出的题目，其他答案已保留。",
                       ballot=ballot)
@@ -148,12 +156,12 @@ def _advance(link, definition, raw, index, key, ballot, nav):
         return _again(link, definition, key, first_bad, raw, check.errors,
                       message="请按提示修改标出的题目，其他答案已保留。", ballot=ballot)
     outcome = svc.record(db.session, link, definition, key, prune_hidden(definition, check.answers), _today(), ballot)
-    if outcome == "ballot":
-        return _render(link, definition, build_page(definition, 0, raw, {"_ballot": "作答码无效或已使用。"}), key, 400,
-                       "作答码无效或已被使用，每个作答码只能提交一次。", ballot)
-    if outcome == "cap":
-        return _render(link, definition, build_page(definition, index, raw), key, 429,
-                       "今天通过此链接提交的答卷已达上限，请明天再提交（您的答案已保留在本页）。", ballot)
+    if outcome == "ballot":  # used meanwhile (another phone, same slip): say which, keep everything
+        problem = svc.ballot_problem(db.session, link, ballot) or ballots.USED
+        return _render(link, definition, build_page(definition, 0, raw, {"_ballot": problem}), key, 400,
+                       "作答码不能使用，请核对后再提交，您的答案都已保留。", ballot)
+    if outcome in LIMIT_MESSAGES:
+        return _render(link, definition, build_page(definition, index, raw), key, 429, LIMIT_MESSAGES[outcome], ballot)
     return _thanks(link, definition)
 
 
