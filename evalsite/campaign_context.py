@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from .db import db
 from .errors import abort_zh
+from .inputs import values_int
 from .models import Campaign
 
 
@@ -30,7 +31,7 @@ def campaign_for(session: Session, campaign_id: Optional[int] = None) -> Optiona
 
 def campaign_or_404() -> Campaign:
     """The campaign the request names, or the current one; a Chinese 404 when there is none."""
-    cid = request.values.get("campaign", type=int) or request.values.get("campaign_id", type=int)
+    cid = values_int("campaign", label="行动") or values_int("campaign_id", label="行动")
     campaign = campaign_for(db.session, cid)
     if campaign is None:
         abort_zh(404, "尚未创建行动，或指定的行动不存在。")

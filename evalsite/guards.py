@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 
+from . import inputs
 from .errors import abort_zh
 
 OWN_CHECKS = {"survey_site"}
@@ -28,6 +29,8 @@ def _has_nul(values) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    inputs.init_app(app)  # before any blueprint: every <int:...> rule gets the bounded converter
+
     @app.after_request
     def _security_headers(resp):
         for name, value in SECURITY_HEADERS.items():

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from .. import svg
 from ..access import admin_required, can_edit_enterprise, scope_enterprises
 from ..db import db
+from ..inputs import form_int, query_int
 from ..errors import abort_zh
 from ..models import (Assessment, ConflictDeclaration, Enrolment, Enterprise, EvaluationResult,
                       EvaluatorAssignment, ReportingUnit, User)
@@ -24,7 +25,7 @@ def _unit_filter():
     """District admins see their unit; the city may choose one (?unit=ID) or all."""
     if current_user.role == "district_admin":
         return current_user.unit_id
-    return request.args.get("unit", type=int)
+    return query_int("unit", label="区市")
 
 
 def _units():
@@ -46,7 +47,7 @@ def assignments():
     if q:
         stmt = stmt.where(Enterprise.name.contains(q))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    page_no = max(request.args.get("page", 1, type=int), 1)
+    page_no = query_int("page", 1, label="页码")
     ents = db.session.scalars(stmt.order_by(Enterprise.name).offset((page_no - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     ids = [e.id for e in ents]
     assigned = db.session.execute(select(EvaluatorAssignment, User).join(
@@ -70,8 +71,8 @@ def assignments():
 @admin_required
 def assign():
     campaign = campaign_or_404()
-    ent = db.session.get(Enterprise, request.form.get("enterprise_id", type=int) or 0)
-    evaluator = db.session.get(User, request.form.get("evaluator_id", type=int) or 0)
+    ent = db.session.get(Enterprise, form_int("enterprise_id", 0, minimum=0, label="企业") or 0)
+    evaluator = db.session.get(User, form_int("evaluator_id", 0, minimum=0, label="评估员") or 0)
     if ent is None:
         abort_zh(400, "请选择企业。")
     if not can_edit_enterprise(current_user, ent):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..access import roles_required
 from ..db import db
 from ..errors import abort_zh
+from ..inputs import form_int
 from ..models import ConflictDeclaration, Enrolment, Enterprise, EvaluatorAssignment
 from ..services import evaluation
 from . import bp, service
@@ -153,7 +154,7 @@ def conflicts():
     campaign = campaign_or_404()
     errors, status = {}, 200
     if request.method == "POST":
-        ent = db.session.get(Enterprise, request.form.get("enterprise_id", type=int) or 0)
+        ent = db.session.get(Enterprise, form_int("enterprise_id", 0, minimum=0, label="企业") or 0)
         if ent is None:
             errors, status = {"enterprise": "请选择企业。"}, 400
         else:

@@ -12,6 +12,7 @@ from ..timefmt import local_today
 from .. import svg
 from ..access import admin_required
 from ..db import db
+from ..inputs import query_int
 from ..models import Enterprise, ReportingUnit
 from ..campaign_context import campaign_or_404
 from . import charts
@@ -62,7 +63,7 @@ def enterprises():
     if key not in D.FILTERS:
         abort(404)
     units = _units()
-    unit = request.args.get("unit", type=int)
+    unit = query_int("unit", label="区市")
     if unit is not None:
         if units is not None and unit not in units:
             abort(403)
@@ -70,7 +71,7 @@ def enterprises():
     grade = request.args.get("grade", "")
     ids = D.enterprise_ids(db.session, campaign, key, units, grade=grade, today=_today())
     total = db.session.scalar(select(func.count()).select_from(ids.subquery()))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = query_int("page", 1, label="页码")
     rows = db.session.execute(select(Enterprise, ReportingUnit.name).join(ReportingUnit)
                               .where(Enterprise.id.in_(ids)).order_by(ReportingUnit.sort_order, Enterprise.name)
                               .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()

@@ -6,10 +6,12 @@ from wtforms import (BooleanField, DateField, DecimalField, HiddenField, Integer
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..creditcode import validate as validate_code
+from ..inputs import DbInteger, Finite
 from ..models.contracts import CONTRACT_KINDS, OFFER_BY, REVIEW_RESULTS
 from .common import ZhForm, phone_ok
 
 OPT = [Optional()]
+COUNT = [Optional(), DbInteger()]  # an Integer column: −2³¹ … 2³¹−1
 
 
 def _phone(form, field):
@@ -23,7 +25,8 @@ class EnterpriseForm(ZhForm):
     unit_id = SelectField("所属区市（填报单位）", coerce=int)
     industry_id = SelectField("行业", coerce=int)
     headcount = IntegerField("职工人数", validators=[InputRequired("请填写职工人数（正整数）"),
-                                                    NumberRange(min=1, message="职工人数应为正整数")])
+                                                    NumberRange(min=1, message="职工人数应为正整数"),
+                                                    DbInteger(1, message="职工人数应为正整数且不超过2147483647")])
     unionised = BooleanField("已建会")
     above_size = BooleanField("规模（限额）以上")
     normally_operating = BooleanField("正常经营", default=True)
@@ -63,25 +66,25 @@ class ContractForm(ZhForm):
     offer_date = DateField("要约日期", validators=OPT)
     reply_date = DateField("书面答复日期", validators=OPT)
     reply_written = BooleanField("以书面形式答复")
-    worker_reps = IntegerField("职工方协商代表人数", validators=OPT)
-    employer_reps = IntegerField("企业方协商代表人数", validators=OPT)
+    worker_reps = IntegerField("职工方协商代表人数", validators=COUNT)
+    employer_reps = IntegerField("企业方协商代表人数", validators=COUNT)
     worker_chief_is_chair = BooleanField("职工方首席代表为工会主席")
     congress_date = DateField("职代会（职工大会）审议通过日期", validators=OPT)
-    congress_members = IntegerField("职代会应到人数（全体代表/职工）", validators=OPT)
-    congress_present = IntegerField("出席人数", validators=OPT)
-    congress_in_favour = IntegerField("赞成人数", validators=OPT)
+    congress_members = IntegerField("职代会应到人数（全体代表/职工）", validators=COUNT)
+    congress_present = IntegerField("出席人数", validators=COUNT)
+    congress_in_favour = IntegerField("赞成人数", validators=COUNT)
     signing_date = DateField("签订日期", validators=OPT)
     submitted_date = DateField("报送人社部门审查日期", validators=OPT)
     review_result = SelectField("审查结果", choices=[("", "（未填）")] + list(REVIEW_RESULTS.items()), default="")
     effective_date = DateField("生效日期", validators=OPT)
-    term_years = DecimalField("合同期限（年）", places=1, validators=OPT)
+    term_years = DecimalField("合同期限（年）", places=1, validators=OPT + [Finite(4, 1)])  # Numeric(4, 1)
     published_date = DateField("向职工公布日期", validators=OPT)
-    covered_enterprises = IntegerField("覆盖企业数（含平台外企业）", validators=OPT)
-    covered_workers = IntegerField("覆盖职工人数", validators=OPT)
-    covered_new_form_workers = IntegerField("其中新就业形态劳动者数", validators=OPT)
-    wage_increase_pct = DecimalField("工资调整幅度（%）", places=2, validators=OPT)
-    min_wage = DecimalField("最低工资标准（元/月）", places=2, validators=OPT)
-    piece_rate = DecimalField("计件单价/派送费（元/件、元/单）", places=2, validators=OPT)
+    covered_enterprises = IntegerField("覆盖企业数（含平台外企业）", validators=COUNT)
+    covered_workers = IntegerField("覆盖职工人数", validators=COUNT)
+    covered_new_form_workers = IntegerField("其中新就业形态劳动者数", validators=COUNT)
+    wage_increase_pct = DecimalField("工资调整幅度（%）", places=2, validators=OPT + [Finite(6, 2)])  # Numeric(6, 2)
+    min_wage = DecimalField("最低工资标准（元/月）", places=2, validators=OPT + [Finite(10, 2)])
+    piece_rate = DecimalField("计件单价/派送费（元/件、元/单）", places=2, validators=OPT + [Finite(10, 2)])
     piece_rate_terms = TextAreaField("计件单价与计提工资条款", validators=OPT)
     allowances = TextAreaField("津贴补贴（高温、恶劣天气等）", validators=OPT)
     hours_and_rest = TextAreaField("工作时间与休息", validators=OPT)
@@ -100,11 +103,11 @@ class ContractForm(ZhForm):
     )
 
     def values(self) -> dict:
-        """The model values typed in (empty strings as None)."""
+        """The model values typed in (empty strings, and values refused by the form (NaN...), as None)."""
         out = {}
         for name in self.MODEL_FIELDS:
             value = self[name].data
-            out[name] = None if value == "" else value
+            out[name] = None if value == "" or self[name].errors else value
         return out
 
 

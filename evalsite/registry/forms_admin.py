@@ -9,6 +9,7 @@ from wtforms import (BooleanField, DateField, DecimalField, IntegerField, Passwo
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..auth.passwords import password_problem
+from ..inputs import Finite
 from ..models.users import ROLES, SIDES
 from .common import ZhForm
 
@@ -23,11 +24,11 @@ class CampaignForm(ZhForm):
     end_date = DateField("结束日期", validators=[InputRequired("请填写结束日期（年-月-日）")])
     report_deadline = DateField("报送截止日期", validators=[Optional()])
     target_establishment_pct = DecimalField(
-        "建制率目标（%）", default=80, validators=[InputRequired("请填写建制率目标"),
+        "建制率目标（%）", default=80, validators=[InputRequired("请填写建制率目标"), Finite(),
                                               NumberRange(min=0, max=100, message="目标应在0至100之间")])
     target_wage_pct = DecimalField(
         "规上企业工资专项集体合同目标（%）", default=90,
-        validators=[InputRequired("请填写工资专项目标"), NumberRange(min=0, max=100, message="目标应在0至100之间")])
+        validators=[InputRequired("请填写工资专项目标"), Finite(), NumberRange(min=0, max=100, message="目标应在0至100之间")])
     min_headcount = IntegerField("参评企业最低职工人数", default=100,
                                  validators=[InputRequired("请填写最低职工人数"),
                                              NumberRange(min=1, max=100000, message="应为正整数")])

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ..access import admin_required, can_edit_enterprise, city_admin_required
 from ..creditcode import validate as validate_code
 from ..db import db
+from ..inputs import query_int
 from ..models import Campaign, Enrolment, Enterprise, ReportingUnit
 from . import bp, enrolment, service
 from .common import all_units, paginate
@@ -82,7 +83,7 @@ def campaign_edit(campaign_id: int):
 def _detail(campaign: Campaign, enrol_form=None, status=200):
     stmt = (select(Enrolment).join(Enterprise).join(ReportingUnit, ReportingUnit.id == Enterprise.unit_id)
             .where(Enrolment.campaign_id == campaign.id))
-    unit = _own_unit() or request.args.get("unit", type=int)
+    unit = _own_unit() or query_int("unit", label="区市")
     if unit:
         stmt = stmt.where(Enterprise.unit_id == unit)
     q = (request.args.get("q") or "").strip()
@@ -92,7 +93,7 @@ def _detail(campaign: Campaign, enrol_form=None, status=200):
     if manual in ("1", "0"):
         stmt = stmt.where(Enrolment.manual.is_(manual == "1"))
     stmt = stmt.order_by(ReportingUnit.sort_order, Enterprise.name, Enrolment.id)
-    rows, page = paginate(stmt, request.args.get("page", 1, type=int))
+    rows, page = paginate(stmt, query_int("page", 1, label="页码"))
     candidates = db.session.scalar(select(func.count()).select_from(
         enrolment.default_candidates(campaign, _own_unit()).subquery()))
     return render_template("registry/campaign_detail.html", campaign=campaign, rows=rows, page=page,

@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 
 from ..access import admin_required
 from ..db import db
+from ..inputs import arg_id, query_int
 from ..models import BargainingMeeting, CollectiveContract, ContractCoverage, Enterprise
 from ..models.contracts import CONTRACT_KINDS, OFFER_BY, REVIEW_RESULTS
 from . import bp, service
@@ -77,14 +78,14 @@ def area_contract_list():
     f = {k: (request.args.get(k) or "").strip() for k in ("q", "industry", "kind", "unit")}
     if f["q"]:
         stmt = stmt.where(CollectiveContract.title.contains(f["q"]))
-    if f["industry"].isdigit():
-        stmt = stmt.where(CollectiveContract.industry_id == int(f["industry"]))
-    if f["unit"].isdigit():
-        stmt = stmt.where(CollectiveContract.unit_id == int(f["unit"]))
+    if (industry := arg_id(f["industry"], "行业")) is not None:
+        stmt = stmt.where(CollectiveContract.industry_id == industry)
+    if (unit := arg_id(f["unit"], "区市")) is not None:
+        stmt = stmt.where(CollectiveContract.unit_id == unit)
     if f["kind"] in CONTRACT_KINDS:
         stmt = stmt.where(CollectiveContract.kind == f["kind"])
     stmt = stmt.order_by(CollectiveContract.signing_date.desc(), CollectiveContract.id.desc())
-    contracts, page = paginate(stmt, request.args.get("page", 1, type=int))
+    contracts, page = paginate(stmt, query_int("page", 1, label="页码"))
     return render_template("registry/area_contract_list.html", contracts=contracts, page=page, f=f,
                            industries=all_industries(), kinds=CONTRACT_KINDS,
                            units=all_units() if current_user.role == "city_admin" else [])

@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from ..timefmt import local_today
 from ..access import admin_required, can_edit_enterprise, enterprise_or_403, roles_required, scope_enterprises
 from ..db import db
+from ..inputs import arg_id, query_int
 from ..models import (Campaign, CollectiveContract, ContractCoverage, Enrolment, Enterprise, Industry,
                       ReportingUnit, User)
 from . import bp, service
@@ -32,10 +33,10 @@ def _filtered(args) -> tuple:
                                                   "sort")}
     if f["q"]:
         stmt = stmt.where(or_(Enterprise.name.contains(f["q"]), Enterprise.credit_code.startswith(f["q"].upper())))
-    if f["unit"].isdigit():
-        stmt = stmt.where(Enterprise.unit_id == int(f["unit"]))
-    if f["industry"].isdigit():
-        stmt = stmt.where(Enterprise.industry_id == int(f["industry"]))
+    if (unit := arg_id(f["unit"], "区市")) is not None:
+        stmt = stmt.where(Enterprise.unit_id == unit)
+    if (industry := arg_id(f["industry"], "行业")) is not None:
+        stmt = stmt.where(Enterprise.industry_id == industry)
     if f["size"] in SIZE_BANDS:
         _, low, high = SIZE_BANDS[f["size"]]
         stmt = stmt.where(Enterprise.headcount >= low)
@@ -58,7 +59,7 @@ def enterprise_list():
     if current_user.role == "enterprise":
         return redirect(url_for("registry.enterprise_mine"))
     stmt, f = _filtered(request.args)
-    enterprises, page = paginate(stmt, request.args.get("page", 1, type=int))
+    enterprises, page = paginate(stmt, query_int("page", 1, label="页码"))
     return render_template("registry/enterprise_list.html", enterprises=enterprises, page=page, f=f,
                            units=all_units() if current_user.role != "district_admin" else units_for(current_user),
                            industries=all_industries(), size_bands=SIZE_BANDS, sorts=SORTS)

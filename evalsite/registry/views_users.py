@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..access import admin_required, city_admin_required, scope_users
 from ..audit import record
 from ..db import db
+from ..inputs import arg_id, query_int
 from ..errors import abort_zh
 from ..models import AuditEntry, User
 from ..models.users import ROLES, SIDES
@@ -27,11 +28,11 @@ def user_list():
         stmt = stmt.where(User.username.contains(f["q"]) | User.display_name.contains(f["q"]))
     if f["role"] in ROLES:
         stmt = stmt.where(User.role == f["role"])
-    if f["unit"].isdigit():
-        stmt = stmt.where(User.unit_id == int(f["unit"]))
+    if (unit := arg_id(f["unit"], "区市")) is not None:
+        stmt = stmt.where(User.unit_id == unit)
     if bool_arg(f["active"]) is not None:
         stmt = stmt.where(User.active.is_(bool_arg(f["active"])))
-    users, page = paginate(stmt.order_by(User.role, User.username), request.args.get("page", 1, type=int))
+    users, page = paginate(stmt.order_by(User.role, User.username), query_int("page", 1, label="页码"))
     return render_template("registry/user_list.html", users=users, page=page, f=f, roles=ROLES,
                            units=all_units() if current_user.role == "city_admin" else [])
 
@@ -138,6 +139,6 @@ def audit_log():
     if f["action"]:
         stmt = stmt.where(AuditEntry.action == f["action"])
     entries, page = paginate(stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
-                             request.args.get("page", 1, type=int), size=50)
+                             query_int("page", 1, label="页码"), size=50)
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
     return render_template("registry/audit_log.html", entries=entries, page=page, f=f, actions=actions)

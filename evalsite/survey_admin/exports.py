@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..access import enterprise_or_403, visible_enterprise_ids
 from ..db import db
 from ..errors import abort_zh
+from ..inputs import query_int
 from ..services import survey_disclosure as policy
 from ..services import survey_exports as ex
 from . import bp
@@ -20,7 +21,7 @@ def _scope():
         abort_zh(400, "问卷类别无效：audience 只能是 worker（职工问卷）或 employer（企业方问卷）。")
     for each in [audience] if audience else ["worker", "employer"]:
         policy.require_for(current_user, each, "rows")  # 403 with the reason, never an empty file
-    eid = request.args.get("enterprise", type=int)
+    eid = query_int("enterprise", label="企业")
     if eid:
         enterprise_or_403(eid, campaign.id)
         ids = [eid]

@@ -11,6 +11,7 @@ from .. import audit
 from ..access import city_admin_required, enterprise_or_403, roles_required, scope_enterprises, visible_enterprise_ids
 from ..campaign_context import campaign_or_404
 from ..db import db
+from ..inputs import query_int
 from ..models import Campaign, Enterprise, SurveyDefinition, SurveyLink
 from ..services import survey_aggregates as aggregates
 from ..services import survey_disclosure as policy
@@ -61,8 +62,8 @@ def overview():
     counts = aggregates.live_counts(db.session, campaign.id, ids)  # monitoring and stale aggregates alike
     rows = results.monitor(db.session, campaign, scope_enterprises(select(Enterprise), current_user, campaign.id),
                            counts)
-    unit_id, light = request.args.get("unit", type=int), request.args.get("light")
-    page_rows, page = results.page_of(results.filter_rows(rows, unit_id, light), request.args.get("page", type=int))
+    unit_id, light = query_int("unit", label="区市"), request.args.get("light")
+    page_rows, page = results.page_of(results.filter_rows(rows, unit_id, light), query_int("page", label="页码"))
     scope = aggregates.scope_summary(db.session, campaign, counts, ids)
     definitions = {a: svc.pinned_definition(db.session, campaign, a) for a in svc.AUDIENCE_CODES}
     return render_template("survey_admin/overview.html", campaign=campaign, rows=page_rows, page=page,
@@ -169,8 +170,8 @@ def preview(digest: str):
     if definition is None:
         abort(404)
     raw = raw_answers(definition, request.args)
-    index = request.args.get("_sec", "0")
-    index = int(index) if index.isdigit() and int(index) < len(definition.sections) else 0
+    index = query_int("_sec", 0, minimum=0, label="分节") or 0
+    index = index if index < len(definition.sections) else 0
     step = {"next": 1, "back": -1}.get(request.args.get("_nav", ""), 0)
     index = min(max(index + step, 0), len(definition.sections) - 1)
     link = SurveyLink(token="preview", audience=definition.audience, ballots_required=False)

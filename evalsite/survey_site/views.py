@@ -114,7 +114,7 @@ def submit(token: str):
     raw = raw_answers(definition, form)
     ballot = form.get("_ballot", "").strip()[:32]
     index = form.get("_sec", "")
-    index = int(index) if index.isdigit() and int(index) < len(definition.sections) else None
+    index = int(index) if index.isascii() and index.isdigit() and len(index) < 6 and int(index) < len(definition.sections) else None
     if current_app.config.get("WTF_CSRF_ENABLED", True):
         try:
             validate_csrf(form.get("csrf_token"))

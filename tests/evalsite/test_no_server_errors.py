@@ -6,6 +6,7 @@ junk in the query arguments the pages read (page, campaign, unit, status...).
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from tests.conftest import login
 
@@ -20,7 +21,7 @@ def _urls(app):
             continue
         values = {}
         for name, conv in rule._converters.items():
-            values[name] = 987654 if type(conv).__name__ == "IntegerConverter" else "nonexistent-" + name
+            values[name] = 987654 if isinstance(conv, IntegerConverter) else "nonexistent-" + name
         with app.test_request_context():
             from flask import url_for
 
@@ -61,7 +62,7 @@ def _post_urls(app, world):
             continue
         values = {}
         for name, conv in rule._converters.items():
-            values[name] = ids.get(name, 1) if type(conv).__name__ == "IntegerConverter" else "x" * 8
+            values[name] = ids.get(name, 1) if isinstance(conv, IntegerConverter) else "x" * 8
         with app.test_request_context():
             from flask import url_for
 
