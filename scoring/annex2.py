@@ -63,31 +63,35 @@ class Annex2Table:
     columns: tuple[Column, ...] = COLUMNS_ANNEX2
 
 
+def _zh(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
 def _check(c: IndustryContractFacts, t: Targets) -> tuple[int | None, tuple[str, ...]]:
     """The DOMAIN §5.3 checks: minimum wage, 10-day filing, 1–3 year term."""
     w = []
     local = t.minimum_wage(c.region, c.signed_on)
     if c.minimum_wage is None:
-        w.append("未填写d14行业最低工资标准")
+        w.append("未填写行业最低工资标准")
     elif local is None:
-        w.append(f"未配置{c.region}在{c.signed_on}适用的最低工资标准，d14未核对")
+        w.append(f"未配置{c.region}在{_zh(c.signed_on)}适用的最低工资标准，行业最低工资标准未核对")
     elif c.minimum_wage < local:
-        w.append(f"d14行业最低工资标准{c.minimum_wage:g}元/月低于当地最低工资{local}元/月")
+        w.append(f"行业最低工资标准{c.minimum_wage:g}元/月低于当地最低工资{local}元/月")
     deadline = c.signed_on + dt.timedelta(days=t.filing_days)
     if c.submitted_on is None:
-        w.append("未填写d11报送审查日期")
+        w.append("未填写报送审查日期")
     elif c.submitted_on < c.signed_on:
-        w.append("d11报送审查日期早于d08签订日期")
+        w.append("报送审查日期早于签订日期")
     elif c.submitted_on > deadline:
-        w.append(f"d11报送审查日期{c.submitted_on}超过签订后{t.filing_days}日"
-                 f"（应不晚于{deadline}）")
+        w.append(f"报送审查日期{_zh(c.submitted_on)}超过签订后{t.filing_days}日"
+                 f"（应不晚于{_zh(deadline)}）")
     if c.term_end < c.term_start:
-        w.append("d09合同期限止日早于起日")
+        w.append("合同期限止日早于起日")
     elif not term_within(c.term_start, c.term_end, t.term_min_years, t.term_max_years):
-        w.append(f"d09合同期限{c.term_start}至{c.term_end}不在"
+        w.append(f"合同期限{_zh(c.term_start)}至{_zh(c.term_end)}不在"
                  f"{t.term_min_years}至{t.term_max_years}年之间")
     if c.new_form_workers is not None and c.new_form_workers > c.covered_workers:
-        w.append("d13其中新就业形态劳动者数大于覆盖职工人数")
+        w.append("其中新就业形态劳动者数大于覆盖职工人数")
     return local, tuple(w)
 
 

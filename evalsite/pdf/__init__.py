@@ -4,6 +4,7 @@ No Flask and no database here; the web layer builds the dataclasses of
 ``evalsite.pdf.data``. Output is deterministic so issued PDFs can be hashed.
 """
 from .ballots import render_ballots
+from .checks import render_checks
 from .closing import render_closing
 from .fonts import register_fonts
 from .letters import render_letter
@@ -14,5 +15,5 @@ from .tables import render_annex1, render_annex2
 
 __all__ = [
     "register_fonts", "render_report", "render_closing", "render_letter", "render_annex1",
-    "render_annex2", "render_summary", "render_poster", "render_ballots",
+    "render_annex2", "render_checks", "render_summary", "render_poster", "render_ballots",
 ]

@@ -151,7 +151,8 @@ class AnnexTableData:
     ``columns`` are leaf columns as (heading, subheading); consecutive columns
     with the same heading share a spanning header cell, an empty subheading
     lets the heading span both header rows. ``highlight`` holds (row, col)
-    indices into ``rows`` (0-based, leaf columns) printed on light red.
+    indices into ``rows`` (0-based, leaf columns) printed on light red;
+    ``total_highlight`` the columns of the total row printed so.
     """
     title: str
     unit_name: str
@@ -162,6 +163,7 @@ class AnnexTableData:
     highlight: frozenset = frozenset()
     notes: Sequence[str] = ()
     draft: bool = False
+    total_highlight: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,25 @@ class Annex1Data(AnnexTableData):
 @dataclass(frozen=True)
 class Annex2Data(AnnexTableData):
     """附件2 《新业态行业集体合同（工资专项集体合同）签订情况统计表》."""
+
+
+@dataclass(frozen=True)
+class LogicCheckLine:
+    """One 逻辑检查 relation and the rows breaking it ((row, figures) pairs; empty when passed)."""
+    table: str
+    rule: str
+    severity: str
+    findings: Sequence[tuple[str, str]] = ()
+
+
+@dataclass(frozen=True)
+class CheckSheetData:
+    """The 逻辑检查 sheet printed with the tables."""
+    title: str
+    unit_name: str
+    date: Optional[dt.date]
+    checks: Sequence[LogicCheckLine]
+    draft: bool = False
 
 
 # ---------------------------------------------------------------- summary

@@ -1,25 +1,37 @@
-"""Campaign statistics tables 附件1 and 附件2 (DOMAIN §5), landscape A4.
+"""Campaign statistics tables 附件1 and 附件2 (DOMAIN §5), A3 landscape, fit for paper.
 
-Columns are data (heading, subheading) so the city can change them; the
-header is built from them with spans, repeats on every page, numbers are
-right-aligned and cells below target get a light red background.
+Columns are data (heading, subheading); the header is built from them with
+spans and repeats on every page.  Column widths are measured: every number
+and date gets at least the width of its longest value in the chosen font
+size, and the size is the largest that lets all of them fit the page, so no
+number ever wraps.  Below-target cells (the total row included) are light
+red, as in the XLSX; the notes and the signature line stay on the page of the
+last rows (NOSPLIT), never alone on a page of their own.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Sequence
 
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import A3, landscape
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from .common import HEADER_BG, HIGHLIGHT_BG, esc, fmt_date, fmt_num, markup, para, render, table
+from .common import (GRID, HEADER_BG, HIGHLIGHT_BG, esc, fmt_date, fmt_num, font, markup, para, render,
+                     styles)
 from .data import AnnexTableData, Annex1Data, Annex2Data, Cell
 
-PAGE = landscape(A4)
+PAGE = landscape(A3)
 MARGIN = 12 * mm
 CONTENT_W = PAGE[0] - 2 * MARGIN
+SIZES = (9.0, 8.5, 8.0, 7.5, 7.0, 6.5, 6.0, 5.5, 5.0)
+PAD = 3.0                      # left and right cell padding, each
 _NUMERIC = re.compile(r"^[-+]?[\d,]+(\.\d+)?\s*%?$")
+_UNBREAKABLE = re.compile(r"^[-+]?[\d,]+(\.\d+)?\s*%?$|^\d{4}-\d{2}-\d{2}$|^—$")
+SIGNATURE = "填表人：__________　　审核人：__________　　联系电话：______________"
 
 
 def is_numeric(v: Cell) -> bool:
@@ -35,11 +47,19 @@ def cell_text(v: Cell) -> str:
         return ""
     if isinstance(v, float):
         return fmt_num(v)
+    if isinstance(v, dt.date):
+        return v.isoformat()
     return str(v)
 
 
-def header_rows(columns: Sequence[tuple[str, str]]) -> tuple[list[list], list[tuple]]:
+def _unbreakable(text: str) -> bool:
+    return bool(_UNBREAKABLE.match(text.strip()))
+
+
+def header_rows(columns: Sequence[tuple[str, str]], style: str | ParagraphStyle = "tcell_c"
+                ) -> tuple[list[list], list[tuple]]:
     """Header cells and SPAN commands from (heading, subheading) leaf columns."""
+    st = styles()[style] if isinstance(style, str) else style
     two = any(sub for _, sub in columns)
     top, bottom, spans = [], [], []
     c = 0
@@ -49,10 +69,10 @@ def header_rows(columns: Sequence[tuple[str, str]]) -> tuple[list[list], list[tu
         if sub:
             while end + 1 < len(columns) and columns[end + 1][0] == head and columns[end + 1][1]:
                 end += 1
-        top.append(para(head, "tcell_c"))
+        top.append(Paragraph(esc(head), st))
         top.extend([""] * (end - c))
         for k in range(c, end + 1):
-            bottom.append(para(columns[k][1], "tcell_c") if columns[k][1] else "")
+            bottom.append(Paragraph(esc(columns[k][1]), st) if columns[k][1] else "")
         if end > c:
             spans.append(("SPAN", (c, 0), (end, 0)))
         elif two and not sub:
@@ -61,67 +81,124 @@ def header_rows(columns: Sequence[tuple[str, str]]) -> tuple[list[list], list[tu
     return ([top, bottom] if two else [top]), spans
 
 
-def column_widths(data: AnnexTableData, font_size: float = 7.0) -> list[float]:
-    """Share the page by content: long text columns wider, counts narrow.
-
-    The leading name columns (the unit name of 附件1) get at least the width of
-    their longest cell, so "环翠区" never breaks one character per line.
-    """
+def _cells(data: AnnexTableData) -> list[list[str]]:
+    """Every body and total cell as printed, column by column."""
+    rows = [list(r) for r in data.rows] + ([list(data.total_row)] if data.total_row is not None else [])
     n = len(data.columns)
-    weights, floors = [], []
-    for c in range(n):
-        texts = [cell_text(r[c]) for r in data.rows if c < len(r)]
-        if data.total_row is not None and c < len(data.total_row):
-            texts.append(cell_text(data.total_row[c]))
-        longest = max((len(t) for t in texts), default=0)
-        head = max(len(data.columns[c][0]) if not data.columns[c][1] else 0, len(data.columns[c][1]))
-        weights.append(max(3.0, min(14.0, max(longest * 0.9, head / 2.2))))
-        numeric = all(is_numeric(r[c]) for r in data.rows if c < len(r) and r[c] not in (None, ""))
-        floors.append(0.0 if numeric or c > 1 or longest > 12 else longest * font_size + 8)
-    total = sum(weights) or 1.0
-    widths = [CONTENT_W * w / total for w in weights]
-    short = [c for c in range(n) if widths[c] < floors[c]]
-    if short and sum(floors[c] for c in short) < CONTENT_W / 3:
-        fixed = sum(floors[c] for c in short)
-        rest = sum(weights[c] for c in range(n) if c not in short) or 1.0
-        widths = [floors[c] if c in short else (CONTENT_W - fixed) * weights[c] / rest for c in range(n)]
-    return widths
+    return [[cell_text(r[c]) if c < len(r) else "" for r in rows] for c in range(n)]
 
 
-def _body_row(values: Sequence[Cell], n: int) -> list:
-    vals = list(values) + [None] * (n - len(values))
-    return [para(cell_text(v), "tcell_r" if is_numeric(v) else "tcell") for v in vals[:n]]
+def _demands(data: AnnexTableData, size: float) -> tuple[list[float], list[float], list[float]]:
+    """(minimum, preferred, heading weight) width of each column at a font size.
+
+    A column's minimum is its longest unbreakable value (number, rate, date)
+    or, for text, four characters; text prefers up to 16 characters a line.
+    """
+    f = font()
+    lows, prefs, weights = [], [], []
+    for c, texts in enumerate(_cells(data)):
+        fixed = max((stringWidth(t, f, size) for t in texts if t and _unbreakable(t)), default=0.0)
+        text = max((stringWidth(t, f, size) for t in texts if t and not _unbreakable(t)), default=0.0)
+        head, sub = data.columns[c]
+        heading = max(len(sub), 0 if sub else len(head))
+        low = max(fixed, 2 * size if not text else min(text, 4 * size)) + 2 * PAD + 1
+        lows.append(low)
+        prefs.append(max(low, min(text, 16 * size) + 2 * PAD + 1))
+        weights.append(max(1.0, heading / 3.0))
+    return lows, prefs, weights
+
+
+def layout(data: AnnexTableData, width: float = CONTENT_W) -> tuple[float, list[float]]:
+    """The largest font size at which every unbreakable value fits, and the column widths."""
+    for size in SIZES:
+        lows, prefs, weights = _demands(data, size)
+        if sum(lows) <= width:
+            break
+    widths = list(lows)
+    spare = width - sum(widths)
+    want = [p - w for p, w in zip(prefs, widths)]
+    if spare > 0 and sum(want) > 0:
+        share = min(1.0, spare / sum(want))
+        widths = [w + d * share for w, d in zip(widths, want)]
+        spare = width - sum(widths)
+    if spare > 0:  # what is left goes to the columns with long headings
+        total = sum(weights)
+        widths = [w + spare * k / total for w, k in zip(widths, weights)]
+    return size, widths
+
+
+def column_widths(data: AnnexTableData, font_size: float | None = None) -> list[float]:
+    return layout(data)[1]
+
+
+def _style(name: str, size: float, align: int) -> ParagraphStyle:
+    return ParagraphStyle(f"{name}{size}", parent=styles()["tcell"], fontSize=size,
+                          leading=round(size * 1.3, 1), alignment=align)
+
+
+def _grid(last: int, h: int, size: float) -> list[tuple]:
+    return [
+        ("FONTNAME", (0, 0), (-1, -1), font()), ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("GRID", (0, 0), (-1, last), 0.4, GRID), ("VALIGN", (0, 0), (-1, last), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD), ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+        ("BACKGROUND", (0, 0), (-1, h - 1), HEADER_BG),
+    ]
+
+
+def annex_table(data: AnnexTableData, notes: Sequence[str]) -> tuple[Table, float]:
+    """The table with its notes and signature as final rows kept with the last body rows."""
+    n = len(data.columns)
+    size, widths = layout(data)
+    left, right, centre = _style("tl", size, 0), _style("tr", size, 2), _style("tc", size, 1)
+    head, spans = header_rows(data.columns, centre)
+    h = len(head)
+
+    def body(values):
+        vals = list(values) + [None] * (n - len(values))
+        return [Paragraph(esc(cell_text(v)), right if is_numeric(v) else left) for v in vals[:n]]
+
+    rows = head + [body(r) for r in data.rows]
+    cmds = list(spans)
+    for r, c in sorted(data.highlight):
+        if 0 <= r < len(data.rows) and 0 <= c < n:
+            cmds.append(("BACKGROUND", (c, h + r), (c, h + r), HIGHLIGHT_BG))
+    if data.total_row is not None:
+        rows.append(body(data.total_row))
+        t = len(rows) - 1
+        cmds.append(("BACKGROUND", (0, t), (-1, t), HEADER_BG))
+        cmds += [("BACKGROUND", (c, t), (c, t), HIGHLIGHT_BG) for c in sorted(data.total_highlight) if 0 <= c < n]
+    last = len(rows) - 1
+    small = _style("note", max(size, 7.5), 0)
+    for text in notes:
+        rows.append([Paragraph(esc(f"注：{text}"), small)] + [""] * (n - 1))
+    rows.append([Paragraph(esc(SIGNATURE), _style("sign", max(size, 9.0), 0))] + [""] * (n - 1))
+    for r in range(last + 1, len(rows)):
+        cmds.append(("SPAN", (0, r), (-1, r)))
+    cmds.append(("TOPPADDING", (0, len(rows) - 1), (-1, len(rows) - 1), 8 * mm))
+    # the signature never sits alone: it travels with the last two rows and the total
+    cmds.append(("NOSPLIT", (0, max(h, last - 2)), (-1, -1)))
+    table = Table(rows, colWidths=widths, repeatRows=h, hAlign="LEFT")
+    table.setStyle(TableStyle(_grid(last, h, size) + cmds))
+    return table, size
 
 
 def _render_annex(data: AnnexTableData, label: str) -> bytes:
-    n = len(data.columns)
-    if n == 0:
+    if not data.columns:
         raise ValueError("an annex table needs at least one column")
-    head, spans = header_rows(data.columns)
-    h = len(head)
-    rows = head + [_body_row(r, n) for r in data.rows]
-    extra = list(spans)
-    if data.total_row is not None:
-        rows.append(_body_row(data.total_row, n))
-        extra.append(("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), HEADER_BG))
-    for r, c in sorted(data.highlight):
-        if 0 <= r < len(data.rows) and 0 <= c < n:
-            extra.append(("BACKGROUND", (c, h + r), (c, h + r), HIGHLIGHT_BG))
+    notes = list(data.notes)
+    if (data.highlight or data.total_highlight) and not any("浅红色" in n for n in notes):
+        notes.insert(0, "浅红色底纹表示该项低于目标值或未通过核对。")
+    table, _ = annex_table(data, notes)
     flow = [
         para(label, "h3"),
         para(data.title, "h1"),
-        markup(f"填报单位（盖章）：{esc(data.unit_name)}　　　　填报日期：{esc(fmt_date(data.date))}",
-               "body"),
+        markup(f"填报单位（盖章）：{esc(data.unit_name)}　　　　填报日期：{esc(fmt_date(data.date))}", "body"),
         Spacer(1, 2 * mm),
-        table(rows, column_widths(data), header_rows=h, extra=extra, size=7),
+        table,
     ]
-    if data.highlight:
-        flow.append(para("注：浅红色底纹表示该项比率低于目标值。", "small"))
-    flow += [para(f"注：{x}", "small") for x in data.notes]
-    flow += [Spacer(1, 4 * mm), para("填表人：__________　　审核人：__________　　联系电话：______________", "body")]
     return render(flow, PAGE, title=data.title, subject=data.unit_name, draft=data.draft,
-                  header=f"{label}　{data.title}", header_from=2,
-                  margins=(MARGIN, MARGIN, 15 * mm, 15 * mm))
+                  header=f"{label}　{data.title}", header_from=2, margins=(MARGIN, MARGIN, 15 * mm, 15 * mm))
 
 
 def render_annex1(data: Annex1Data) -> bytes:

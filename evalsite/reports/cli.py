@@ -58,12 +58,17 @@ def export_tables(campaign_code, out_dir):
     out.mkdir(parents=True, exist_ok=True)
     body = current_app.config.get("ISSUING_BODY", "威海市总工会")
     t1, t2 = S.build_annex1(db.session, campaign), S.build_annex2(db.session, campaign)
+    checks = S.logic_checks(campaign, t1, t2)
     files = {
-        f"附件1-集中要约行动情况统计表-{campaign.code}.xlsx": exports.annex1_xlsx(t1, body),
+        f"附件1-集中要约行动情况统计表-{campaign.code}.xlsx": exports.annex1_xlsx(t1, body, checks),
         f"附件1-集中要约行动情况统计表-{campaign.code}.pdf": exports.annex1_pdf(t1, body),
-        f"附件2-新业态行业集体合同签订情况统计表-{campaign.code}.xlsx": exports.annex2_xlsx(t2, body),
+        f"附件2-新业态行业集体合同签订情况统计表-{campaign.code}.xlsx": exports.annex2_xlsx(t2, body, checks),
         f"附件2-新业态行业集体合同签订情况统计表-{campaign.code}.pdf": exports.annex2_pdf(t2, body),
+        f"统计表逻辑检查表-{campaign.code}.pdf": exports.checks_pdf(checks, body),
     }
+    failed = [c for c in checks if not c.passed]
+    if failed:
+        click.echo(f"逻辑检查：{len(failed)} 项未通过，详见逻辑检查表。", err=True)
     for name, data in files.items():
         (out / name).write_bytes(data)
         click.echo(str(out / name))

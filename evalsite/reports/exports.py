@@ -12,7 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from ..timefmt import local_today
+from ..pdf.tables import SIGNATURE
+from ..timefmt import format_date, local_today
 from ..services import tables as S
 from ..spreadsheets import neutralise, neutralise_row
 
@@ -32,7 +33,7 @@ def _header(ws, leaves, title: str, unit_name: str) -> int:
     ws.cell(1, 1, title).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    ws.cell(2, 1, f"填报单位：{unit_name}　填报日期：{local_today().isoformat()}")
+    ws.cell(2, 1, f"填报单位（盖章）：{unit_name}　填报日期：{format_date(local_today())}")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=n)
     top, sub = 3, 4
     j = 0
@@ -59,10 +60,23 @@ def _header(ws, leaves, title: str, unit_name: str) -> int:
         width = 24 if kind == "text" else 12
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = ws.cell(sub + 1, 2)
+    print_setup(ws, f"{top}:{sub}")
     return sub + 1
 
 
-def _put(ws, row: int, values, leaves, low: set = frozenset(), bold: bool = False) -> None:
+def print_setup(ws, title_rows: str) -> None:
+    """A3 landscape, all columns on one page width, header rows repeated on every printed page."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+
+
+def _put(ws, row: int, values, leaves, low: set = frozenset(), bold: bool = False, fill=None) -> None:
     for j, (v, (_, _, _, kind)) in enumerate(zip(values, leaves)):
         cell = ws.cell(row, j + 1, neutralise(v))
         cell.border = BOX
@@ -74,6 +88,8 @@ def _put(ws, row: int, values, leaves, low: set = frozenset(), bold: bool = Fals
             cell.number_format = "#,##0.00"
         elif kind == "count":
             cell.number_format = "#,##0"
+        if fill is not None:
+            cell.fill = fill
         if j in low:
             cell.fill = RED
         if bold:
@@ -86,7 +102,13 @@ def _save(wb) -> bytes:
     return buf.getvalue()
 
 
-def annex1_xlsx(table, unit_name: str) -> bytes:
+def _notes(ws, row: int, notes) -> None:
+    for k, text in enumerate(notes):
+        ws.cell(row + k, 1, "注：" + text)
+    ws.cell(row + len(notes) + 1, 1, SIGNATURE)
+
+
+def annex1_xlsx(table, unit_name: str, checks=None) -> bytes:
     leaves, rows, total, highlight, total_low = S.annex1_matrix(table)
     wb = Workbook()
     ws = wb.active
@@ -94,14 +116,25 @@ def annex1_xlsx(table, unit_name: str) -> bytes:
     first = _header(ws, leaves, "附件1 " + ANNEX1_TITLE, unit_name)
     for i, values in enumerate(rows):
         _put(ws, first + i, values, leaves, {j for (r, j) in highlight if r == i})
-    _put(ws, first + len(rows), total, leaves, total_low, bold=True)
-    note = first + len(rows) + 2
-    ws.cell(note, 1, "注：比率按合计行的计数重新计算，不是各行比率相加；浅红色表示低于目标值"
-                     "（建制率≥80%，规上工资专项建制率≥90%，百人以上质效评估全覆盖）。")
+    _put(ws, first + len(rows), total, leaves, total_low, bold=True, fill=HEAD)
+    _notes(ws, first + len(rows) + 2, S.annex1_notes(table))
+    if checks is not None:
+        check_sheet(wb, checks, unit_name)
     return _save(wb)
 
 
-def annex2_xlsx(table, unit_name: str) -> bytes:
+def annex2_total(table, leaves) -> list:
+    """The 附件2 total row: 合计, the contracts' covered enterprises and workers."""
+    tot = S.totals_annex2(table)
+    fields = [f for _, _, f, _ in leaves]
+    total = [None] * len(leaves)
+    total[0] = "合计"
+    total[fields.index("covered_enterprises")] = tot["enterprises"]
+    total[fields.index("covered_workers")] = tot["workers"]
+    return total
+
+
+def annex2_xlsx(table, unit_name: str, checks=None) -> bytes:
     leaves, rows = S.annex2_matrix(table)
     wb = Workbook()
     ws = wb.active
@@ -109,14 +142,39 @@ def annex2_xlsx(table, unit_name: str) -> bytes:
     first = _header(ws, leaves, "附件2 " + ANNEX2_TITLE, unit_name)
     for i, values in enumerate(rows):
         _put(ws, first + i, values, leaves, {len(leaves) - 1} if values[-1] else set())
-    tot = S.totals_annex2(table)
-    last = first + len(rows)
-    ws.cell(last, 1, "合计").font = Font(bold=True)
-    fields = [f for _, _, f, _ in leaves]
-    for name, key in (("covered_enterprises", "enterprises"), ("covered_workers", "workers")):
-        cell = ws.cell(last, fields.index(name) + 1, tot[key])
-        cell.font, cell.number_format = Font(bold=True), "#,##0"
+    _put(ws, first + len(rows), annex2_total(table, leaves), leaves, bold=True, fill=HEAD)
+    _notes(ws, first + len(rows) + 2, S.annex2_notes(table))
+    if checks is not None:
+        check_sheet(wb, checks, unit_name)
     return _save(wb)
+
+
+def check_sheet(wb, checks, unit_name: str) -> None:
+    """The 逻辑检查 sheet: one row per check, the rows breaking it listed beside."""
+    ws = wb.create_sheet("逻辑检查")
+    ws.cell(1, 1, f"统计表逻辑检查　填报单位：{unit_name}　检查日期：{format_date(local_today())}").font = \
+        Font(bold=True, size=12)
+    heads = ["表", "检查关系", "类别", "结果", "涉及的行", "数据"]
+    for c, text in enumerate(heads, start=1):
+        cell = ws.cell(2, c, text)
+        cell.font, cell.fill, cell.alignment, cell.border = Font(bold=True), HEAD, WRAP, BOX
+    for c, width in enumerate((12, 48, 8, 10, 28, 48), start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    row = 3
+    for check in checks:
+        lines = list(check.findings) or [None]
+        for k, f in enumerate(lines):
+            values = [check.table, check.rule, check.severity, "未通过" if check.findings else "通过",
+                      f.row if f else "", f.message if f else ""]
+            for c, v in enumerate(values, start=1):
+                cell = ws.cell(row, c, neutralise(v) if k == 0 or c > 4 else None)
+                cell.border, cell.alignment = BOX, Alignment(wrap_text=True, vertical="top")
+            if check.findings:
+                ws.cell(row, 4).fill = RED
+            row += 1
+    ws.freeze_panes = "A3"
+    print_setup(ws, "2:2")
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
 def _pdf_rows(rows, leaves):
@@ -138,11 +196,11 @@ def annex1_pdf(table, unit_name: str, date: dt.date | None = None) -> bytes:
     from ..pdf import render_annex1
     from ..pdf.data import Annex1Data
 
-    leaves, rows, total, highlight, _ = S.annex1_matrix(table)
+    leaves, rows, total, highlight, total_low = S.annex1_matrix(table)
     data = Annex1Data(title=ANNEX1_TITLE, unit_name=unit_name, date=date or local_today(),
                       columns=[(h, s) for h, s, _, _ in leaves], rows=_pdf_rows(rows, leaves),
                       total_row=_pdf_rows([total], leaves)[0], highlight=frozenset(highlight),
-                      notes=["比率按合计行的计数重新计算。"])
+                      total_highlight=frozenset(total_low), notes=S.annex1_notes(table))
     return render_annex1(data)
 
 
@@ -151,17 +209,21 @@ def annex2_pdf(table, unit_name: str, date: dt.date | None = None) -> bytes:
     from ..pdf.data import Annex2Data
 
     leaves, rows = S.annex2_matrix(table)
-    tot = S.totals_annex2(table)
-    fields = [f for _, _, f, _ in leaves]
-    total = [None] * len(leaves)
-    total[0] = "合计"
-    total[fields.index("covered_enterprises")] = tot["enterprises"]
-    total[fields.index("covered_workers")] = tot["workers"]
     highlight = {(i, len(leaves) - 1) for i, r in enumerate(rows) if r[-1]}
     data = Annex2Data(title=ANNEX2_TITLE, unit_name=unit_name, date=date or local_today(),
-                      columns=[(h, s) for h, s, _, _ in leaves], rows=_pdf_rows(rows, leaves), total_row=total,
-                      highlight=frozenset(highlight))
+                      columns=[(h, s) for h, s, _, _ in leaves], rows=_pdf_rows(rows, leaves),
+                      total_row=annex2_total(table, leaves), highlight=frozenset(highlight),
+                      notes=S.annex2_notes(table))
     return render_annex2(data)
+
+
+def checks_pdf(checks, unit_name: str, date: dt.date | None = None) -> bytes:
+    from ..pdf import render_checks
+    from ..pdf.data import CheckSheetData, LogicCheckLine
+
+    lines = [LogicCheckLine(c.table, c.rule, c.severity, [(f.row, f.message) for f in c.findings]) for c in checks]
+    return render_checks(CheckSheetData(title="统计表逻辑检查表", unit_name=unit_name, date=date or local_today(),
+                                        checks=lines))
 
 
 def summary_pdf(campaign, table1, table2, progress: dict, issuing_body: str) -> bytes:
@@ -174,9 +236,13 @@ def summary_pdf(campaign, table1, table2, progress: dict, issuing_body: str) -> 
         r = t.rate(code)
         return "—" if r.value is None else f"{r.value * 100:.1f}%"
 
+    def target(code):
+        r = t.rate(code)
+        return "" if r.target is None else f"（目标≥{r.target * 100:.1f}".rstrip("0").rstrip(".") + "%）"
+
     a2 = S.totals_annex2(table2)
-    figures = [("已建会企业", f"{t.c02:,}"), ("建制率（目标≥80%）", pct("establishment")),
-               ("规上工资专项建制率（目标≥90%）", pct("wage_establishment")), ("发出要约企业", f"{t.c05:,}"),
+    figures = [("已建会企业", f"{t.c02:,}"), ("建制率" + target("establishment"), pct("establishment")),
+               ("规上工资专项建制率" + target("wage_establishment"), pct("wage_establishment")), ("发出要约企业", f"{t.c05:,}"),
                ("覆盖职工人数", f"{t.c16:,}"), ("新业态行业合同", f"{a2['contracts']} 份"),
                ("开展质效评估企业", f"{t.c18_total:,}"), ("出具评估报告", f"{progress.get('reports_issued', 0):,}"),
                ("整改已验收", f"{progress.get('rect_closed', 0):,}")]

@@ -36,10 +36,23 @@ def tables():
     t2 = S.build_annex2(db.session, campaign, unit_ids)
     leaves1, rows1, total1, hl1, low1 = S.annex1_matrix(t1)
     leaves2, rows2 = S.annex2_matrix(t2)
+    failed = [c for c in S.logic_checks(campaign, t1, t2) if not c.passed]
     return render_template("reports/tables.html", campaign=campaign, unit_name=unit_name, leaves1=leaves1,
                            rows1=rows1, total1=total1, hl1=hl1, low1=low1, leaves2=leaves2, rows2=rows2,
-                           totals2=S.totals_annex2(t2), form=ActionForm(),
-                           redis=bool(current_app.config.get("REDIS_URL")))
+                           totals2=S.totals_annex2(t2), notes1=S.annex1_notes(t1), notes2=S.annex2_notes(t2),
+                           failed=failed, form=ActionForm(), redis=bool(current_app.config.get("REDIS_URL")))
+
+
+@bp.get("/tables/checks")
+@admin_required
+def table_checks():
+    """逻辑检查: every relation between columns and between 附件1 and 附件2, before export."""
+    campaign = campaign_or_404()
+    unit_ids, unit_name = _scope()
+    t1, t2 = S.build_annex1(db.session, campaign, unit_ids), S.build_annex2(db.session, campaign, unit_ids)
+    checks = S.logic_checks(campaign, t1, t2)
+    return render_template("reports/table_checks.html", campaign=campaign, unit_name=unit_name, checks=checks,
+                           failed=[c for c in checks if not c.passed])
 
 
 @bp.get("/tables/<name>.<fmt>")
@@ -48,18 +61,22 @@ def table_download(name, fmt):
     from . import exports
 
     if (name, fmt) not in {("annex1", "xlsx"), ("annex1", "pdf"), ("annex2", "xlsx"), ("annex2", "pdf"),
-                           ("summary", "pdf")}:
+                           ("summary", "pdf"), ("checks", "pdf")}:
         abort(404)
     campaign = campaign_or_404()
     unit_ids, unit_name = _scope()
+    if name in ("annex1", "annex2", "checks"):
+        t1, t2 = S.build_annex1(db.session, campaign, unit_ids), S.build_annex2(db.session, campaign, unit_ids)
+        checks = S.logic_checks(campaign, t1, t2)
     if name == "annex1":
-        t = S.build_annex1(db.session, campaign, unit_ids)
-        data = exports.annex1_xlsx(t, unit_name) if fmt == "xlsx" else exports.annex1_pdf(t, unit_name)
+        data = exports.annex1_xlsx(t1, unit_name, checks) if fmt == "xlsx" else exports.annex1_pdf(t1, unit_name)
         label = "附件1-集中要约行动情况统计表"
     elif name == "annex2":
-        t = S.build_annex2(db.session, campaign, unit_ids)
-        data = exports.annex2_xlsx(t, unit_name) if fmt == "xlsx" else exports.annex2_pdf(t, unit_name)
+        data = exports.annex2_xlsx(t2, unit_name, checks) if fmt == "xlsx" else exports.annex2_pdf(t2, unit_name)
         label = "附件2-新业态行业集体合同签订情况统计表"
+    elif name == "checks":
+        data = exports.checks_pdf(checks, unit_name)
+        label = "统计表逻辑检查表"
     else:
         from ..dashboards.service import progress
 

@@ -231,3 +231,29 @@ def annex2_matrix(table: T.Annex2Table):
 def totals_annex2(table: T.Annex2Table) -> dict:
     return dict(contracts=len(table.rows), enterprises=sum(r.contract.covered_enterprises for r in table.rows),
                 workers=sum(r.contract.covered_workers for r in table.rows))
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}".rstrip("0").rstrip(".") + "%"
+
+
+def annex1_notes(table: T.Annex1Table) -> list[str]:
+    """The notes printed under 附件1, with the targets of this campaign (never fixed figures)."""
+    targets = [f"{r.heading}" + ("100%（全覆盖）" if r.target >= 1 else f"≥{_pct(r.target)}")
+               for r in table.total.rates if r.target is not None]
+    notes = ["比率按合计行的计数重新计算，不是各行比率相加。"]
+    if targets:
+        notes.append("浅红色底纹表示低于本次行动目标值：" + "，".join(targets) + "。")
+    return notes
+
+
+def annex2_notes(table: T.Annex2Table) -> list[str]:
+    return ["“核对提示”列为浅红色的合同，请核实最低工资标准、报送审查日期与合同期限。"] if any(
+        r.warnings for r in table.rows) else []
+
+
+def logic_checks(campaign: Campaign, table1: T.Annex1Table, table2: T.Annex2Table):
+    """逻辑检查 of the two tables of a campaign (contracts signed in the campaign period count in c12/c13)."""
+    from scoring.table_checks import logic_checks as run
+
+    return run(table1, table2, (campaign.start_date, campaign.end_date))

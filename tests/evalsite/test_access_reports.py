@@ -90,6 +90,7 @@ ROUTES = [
     Case("reports.escalations_xlsx", lambda w: "/reports/escalations.xlsx", exp(district_other=200, evaluator=200)),
     Case("reports.tables", lambda w: "/reports/tables", ADMIN_ONLY),
     Case("reports.table_download", lambda w: "/reports/tables/annex1.xlsx", ADMIN_ONLY),
+    Case("reports.table_checks", lambda w: "/reports/tables/checks", ADMIN_ONLY),
     Case("reports.batch_start", lambda w: "/reports/batch", exp(district_other=403, city=409), "POST"),
     Case("reports.batch_status", lambda w: "/reports/batch/abc", exp(city=404)),
     Case("verify.show", lambda w: f"/verify/{IDS['code']}", {r: 200 for r in ALL}),

@@ -114,6 +114,7 @@ def test_export_tables_cli(app, world, session, contracts, tmp_path):
                                                 "--out", str(out)])
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in out.iterdir())
-    assert len(files) == 4 and sum(f.endswith(".xlsx") for f in files) == 2
+    assert len(files) == 5 and sum(f.endswith(".xlsx") for f in files) == 2
+    assert any(f.startswith("统计表逻辑检查表") for f in files)
     wb = load_workbook(next(out.glob("附件1*.xlsx")))
     assert any(r[0] == "合计" for r in wb.active.iter_rows(values_only=True))
