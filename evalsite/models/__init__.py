@@ -8,6 +8,7 @@ from .evaluations import (Assessment, AssessmentItem, ConflictDeclaration, Detec
 from .orgs import Enterprise, Industry, ReportingUnit  # noqa: F401
 from .reports import (EscalationLetter, RectificationEvent, RectificationEvidence,  # noqa: F401
                       RectificationItem, Report, ReportVersion)
+from .reviews import ReviewEvent  # noqa: F401
 from .users import User  # noqa: F401
 from .surveys import (BallotCode, SubmissionCounter, Submission, SurveyAggregate, SurveyDefinition,  # noqa: F401
                       SurveyLink)

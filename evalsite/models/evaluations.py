@@ -155,6 +155,7 @@ class EvidenceRequest(Base):
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
     indicator: Mapped[str] = mapped_column(String(20))
     message: Mapped[str] = mapped_column(String(1000))
+    due_date: Mapped[Optional[dt.date]] = mapped_column(Date)  # reply deadline shown to the enterprise
     status: Mapped[str] = mapped_column(String(20), default="open")
     requested_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

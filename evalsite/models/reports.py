@@ -21,7 +21,7 @@ from .orgs import Enterprise
 from .users import User
 
 REPORT_KINDS = {"evaluation": "质效评估报告", "closing": "整改情况报告"}
-VERSION_STATUSES = {"draft": "草稿", "approved": "已审核", "issued": "已出具", "superseded": "已被新版本取代",
+VERSION_STATUSES = {"draft": "草稿", "returned": "已退回修改", "approved": "已审核", "issued": "已出具", "superseded": "已被新版本取代",
                     "revoked": "已撤销"}
 ITEM_STATUSES = {"open": "待整改", "submitted": "待验收", "accepted": "已验收", "returned": "已退回"}
 OWNERS = {"worker": "职工方", "employer": "企业方", "both": "双方", "union": "职工方", "management": "企业方"}
@@ -81,6 +81,8 @@ class ReportVersion(Base):
     drafted_by: Mapped[Optional[User]] = relationship(foreign_keys=[drafted_by_id])
     approved_by: Mapped[Optional[User]] = relationship(foreign_keys=[approved_by_id])
     issued_by: Mapped[Optional[User]] = relationship(foreign_keys=[issued_by_id])
+
+    version_refreshed = False  # set (not stored) when a new draft refreshed this open version
 
     @property
     def status_label(self) -> str:

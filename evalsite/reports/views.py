@@ -14,6 +14,7 @@ from ..errors import abort_zh
 from ..models import Enterprise, Report, ReportVersion
 from ..models.reports import VERSION_STATUSES
 from ..services import reports as svc
+from ..services import review_history as history
 from ..services.rectification import items_of
 from . import bp
 from .forms import ActionForm, RemarksForm, RevokeForm
@@ -92,6 +93,7 @@ def draft(ent_id):
     ent = enterprise_or_403(ent_id, campaign.id)
     if not svc.can_draft(current_user, ent, campaign.id, db.session):
         abort(403)
+    before = _latest_status(campaign.id, ent.id)
     try:
         version = svc.draft_report(db.session, campaign, ent, current_user,
                                    recompute=request.form.get("recompute") == "1")
@@ -99,7 +101,9 @@ def draft(ent_id):
         _conflict(exc)
     audit.record("report.draft", "report_version", version.id, f"{version.report.number} 第{version.version}版草稿")
     db.session.commit()
-    flash(f"已生成报告草稿 {version.report.number} 第{version.version}版。", "success")
+    note = {"approved": "原已审核通过的版本内容已更新，审核已撤回，须重新审核后才能出具。",
+            "returned": "已按退回意见重新生成，版本重新进入待审核。"}.get(before if version.version_refreshed else "", "")
+    flash(f"已生成报告草稿 {version.report.number} 第{version.version}版。{note}", "success")
     return redirect(url_for("reports.version", version_id=version.id))
 
 
@@ -109,11 +113,21 @@ def version(version_id):
     return render_version_page(version_or_404(version_id))
 
 
+def _latest_status(campaign_id: int, ent_id: int):
+    report = db.session.scalar(select(Report).where(Report.campaign_id == campaign_id, Report.enterprise_id == ent_id,
+                                                    Report.kind == "evaluation"))
+    last = svc.latest_version(report) if report else None
+    return last.status if last else None
+
+
 def render_version_page(v: ReportVersion, status_code: int = 200, **forms):
     """The version page; ``forms`` replaces a form that failed validation (kept as typed)."""
     ent = v.report.enterprise
     ctx = dict(form=ActionForm(), remarks_form=RemarksForm(remarks=v.remarks), revoke_form=RevokeForm())
     ctx.update(forms)
+    staff = current_user.role != "enterprise"  # the internal review stays internal
+    ctx.update(history=history.history_rows(db.session, "report_version", v.id) if staff else [],
+               returned=history.last_return(db.session, "report_version", v.id) if v.status == "returned" else None)
     return render_template("reports/version.html", v=v, report=v.report, ent=ent,
                            may_draft=svc.can_draft(current_user, ent, v.report.campaign_id, db.session),
                            may_approve=svc.can_approve(current_user, ent), four_eyes=four_eyes_state(v),
@@ -134,72 +148,6 @@ def _managed_version(version_id: int, approve: bool) -> ReportVersion:
     if not allowed:
         abort(403)
     return v
-
-
-@bp.post("/versions/<int:version_id>/edit")
-@roles_required("city_admin", "district_admin", "evaluator")
-def edit_version(version_id):
-    v = _managed_version(version_id, approve=False)
-    form = RemarksForm()
-    if v.is_frozen:
-        abort_zh(409, "已出具的报告版本不可修改；如需更正，请生成新版本。")
-    if not form.validate():
-        return render_version_page(v, 400, remarks_form=form)
-    try:
-        svc.edit_remarks(v, form.remarks.data or "")
-    except svc.Conflict as exc:
-        _conflict(exc)
-    audit.record("report.edit", "report_version", v.id, f"{v.report.number} 第{v.version}版修改说明")
-    db.session.commit()
-    flash("已保存。", "success")
-    return redirect(url_for("reports.version", version_id=v.id))
-
-
-@bp.post("/versions/<int:version_id>/approve")
-@roles_required("city_admin", "district_admin")
-def approve(version_id):
-    v = _managed_version(version_id, approve=True)
-    try:
-        svc.approve(v, current_user)
-    except svc.Conflict as exc:
-        _conflict(exc)
-    audit.record("report.approve", "report_version", v.id, f"{v.report.number} 第{v.version}版审核通过")
-    db.session.commit()
-    flash("已审核通过，可以出具。", "success")
-    return redirect(url_for("reports.version", version_id=v.id))
-
-
-@bp.post("/versions/<int:version_id>/issue")
-@roles_required("city_admin", "district_admin")
-def issue(version_id):
-    v = _managed_version(version_id, approve=True)
-    try:
-        svc.issue(db.session, v, current_user, today=_today())
-    except svc.Conflict as exc:
-        _conflict(exc)
-    audit.record("report.issue", "report_version", v.id, f"{v.report.number} 第{v.version}版出具",
-                 {"sha256": v.sha256})
-    db.session.commit()
-    flash(f"已出具，核验码 {v.verify_code}。", "success")
-    return redirect(url_for("reports.version", version_id=v.id))
-
-
-@bp.post("/versions/<int:version_id>/revoke")
-@roles_required("city_admin", "district_admin")
-def revoke(version_id):
-    v = _managed_version(version_id, approve=True)
-    form = RevokeForm()
-    if not form.validate():
-        return render_version_page(v, 400, revoke_form=form)
-    try:
-        svc.revoke(v, current_user, form.reason.data)
-    except svc.Conflict as exc:
-        _conflict(exc)
-    audit.record("report.revoke", "report_version", v.id, f"{v.report.number} 第{v.version}版撤销",
-                 {"reason": form.reason.data})
-    db.session.commit()
-    flash("已撤销。", "success")
-    return redirect(url_for("reports.version", version_id=v.id))
 
 
 @bp.get("/versions/<int:version_id>/pdf")

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
 from .. import four_eyes
+from . import review_history as history
 from ..timefmt import local_today
 from ..models import Campaign, Enterprise, EvaluatorAssignment, Report, ReportVersion, User
 from ..models.base import utcnow
@@ -27,6 +28,10 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 CODE_LENGTH = 12
 CODE_RE = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 NUMBER_PREFIX = "WH"
+
+
+OPEN_STATUSES = ("draft", "returned", "approved")  # not issued yet: a new draft refreshes the version
+APPROVAL_WITHDRAWN_REDRAFT = "重新生成了草稿，原审核自动撤回"
 
 
 class Conflict(Exception):
@@ -272,8 +277,15 @@ def latest_version(report: Report) -> Optional[ReportVersion]:
 def _open_version(session: Session, report: Report, user: Optional[User], data: dict) -> ReportVersion:
     """Refresh the open draft, or start version n+1 after an issued one (a correction)."""
     last = latest_version(report)
-    if last is not None and last.status in ("draft", "approved"):
+    if last is not None and last.status in OPEN_STATUSES:
+        if last.status == "approved":
+            history.record(session, "report_version", last.id, "withdraw", user, APPROVAL_WITHDRAWN_REDRAFT,
+                           report.enterprise_id)
+        elif last.status == "returned":
+            history.record(session, "report_version", last.id, "resubmit", user, "按当前评估结果重新生成草稿",
+                           report.enterprise_id)
         last.data, last.status, last.approved_by_id, last.approved_at = data, "draft", None, None
+        last.version_refreshed = True
         last.drafted_by_id, last.drafted_at = getattr(user, "id", None), utcnow()
         version = last
     else:
@@ -298,19 +310,21 @@ def draft_report(session: Session, campaign: Campaign, ent: Enterprise, user: Op
     return _open_version(session, report, user, data)
 
 
-def edit_remarks(version: ReportVersion, remarks: str) -> None:
-    if version.is_frozen:
-        raise Conflict("已出具的报告版本不可修改；如需更正，请生成新版本。")
-    version.remarks = remarks
-    if version.status == "approved":  # a changed draft needs a new approval
-        version.status, version.approved_by_id, version.approved_at = "draft", None, None
-
-
 def approve(version: ReportVersion, user: User) -> None:
     if version.status != "draft":
-        raise Conflict(f"只有草稿可以审核，当前状态：{version.status_label}。")
+        raise Conflict(f"只有草稿可以审核，当前状态：{version.status_label}。" if version.status != "returned" else
+                       "该版本已退回修改，须由起草人修改并重新提交后才能审核。")
     four_eyes.check_can_approve(version.drafted_by_id, user.id)
     version.status, version.approved_by_id, version.approved_at = "approved", user.id, utcnow()
+    _record(version, "approve", user)
+
+
+def _record(version: ReportVersion, action: str, user: Optional[User], reason: Optional[str] = None) -> None:
+    from sqlalchemy.orm import object_session
+
+    session = object_session(version)
+    if session is not None:
+        history.record(session, "report_version", version.id, action, user, reason, version.report.enterprise_id)
 
 
 def reserve_code(session: Session, version: ReportVersion) -> str:
@@ -344,6 +358,7 @@ def issue(session: Session, version: ReportVersion, user: Optional[User], today:
         pdf = render_snapshot(version.report.kind, version.data, meta)
     version.pdf, version.sha256 = pdf, hashlib.sha256(pdf).hexdigest()
     version.status, version.issued_by_id, version.issued_at = "issued", getattr(user, "id", None), utcnow()
+    history.record(session, "report_version", version.id, "issue", user, None, version.report.enterprise_id)
     for old in version.report.versions:
         if old.id != version.id and old.status == "issued":
             old.status, old.superseded_by_id = "superseded", version.id
@@ -363,6 +378,7 @@ def revoke(version: ReportVersion, user: User, reason: str) -> None:
         raise Conflict(f"只有现行有效的已出具版本可以撤销，当前状态：{version.status_label}。")
     version.status, version.revoked_reason = "revoked", reason[:500]
     version.revoked_by_id, version.revoked_at = user.id, utcnow()
+    _record(version, "revoke", user, reason[:500])
 
 
 def verification_status(version: ReportVersion) -> str:

@@ -37,7 +37,7 @@ def _state(world, session):
         R.issue_letter(s, item, "opinion", city, v.issue_date)
         s.add(RectificationEvidence(item_id=item.id, filename="a.pdf", stored_name="evid-test.pdf",
                                     content_type="application/pdf", size=8, sha256="0" * 64))
-        S.draft_report(s, s.get(Campaign, world.campaign.id), s.get(Enterprise, world.ent_a.id), city)
+        S.draft_report(s, s.get(Campaign, world.campaign.id), s.get(Enterprise, world.ent_a.id), district)
         s.commit()
     import os
 
@@ -74,6 +74,16 @@ ROUTES = [
     Case("reports.issue", lambda w: f"/reports/versions/{IDS['draft']}/issue", exp(city=409), "POST"),
     Case("reports.revoke", lambda w: f"/reports/versions/{IDS['issued']}/revoke", exp(city=400), "POST",
          data=lambda w: {"reason": ""}),
+    # confirmation pages (GET) and 退回修改
+    Case("reports.approve", lambda w: f"/reports/versions/{IDS['draft']}/approve", exp(city=403),
+         note="the reports.draft case above made the city its drafter: four eyes"),
+    Case("reports.issue", lambda w: f"/reports/versions/{IDS['issued']}/issue", exp(city=409)),
+    Case("reports.revoke", lambda w: f"/reports/versions/{IDS['issued']}/revoke", exp(city=200)),
+    Case("reports.return_version", lambda w: f"/reports/versions/{IDS['draft']}/return", exp(city=200)),
+    Case("reports.return_version", lambda w: f"/reports/versions/{IDS['draft']}/return", exp(city=400), "POST",
+         data=lambda w: {"reason": ""}),
+    Case("reports.return_version", lambda w: f"/reports/versions/{IDS['issued']}/return", exp(city=409), "POST",
+         data=lambda w: {"reason": "原因"}),
     Case("reports.closing", lambda w: f"/reports/{IDS['report']}/closing", exp(evaluator=409, city=409), "POST"),
     Case("reports.item", lambda w: f"/reports/items/{IDS['item']}", exp(ent_a=200, evaluator=200)),
     Case("reports.item_submit", lambda w: f"/reports/items/{IDS['item']}/submit", exp(ent_a=400, city=403), "POST",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from evalsite import four_eyes as F
+from tests.evalsite.confirm_support import confirmed_post
 
 
 def test_drafter_may_not_approve_by_default():
@@ -74,18 +75,18 @@ def test_report_drafter_cannot_approve_and_approver_cannot_issue(app, world, ses
     admin = login_as(world.district_a)
     page = admin.get(f"/reports/versions/{v.id}").data.decode()
     assert "须由另一位管理员审核" in page and "审核通过</button>" not in page
-    resp = admin.post(f"/reports/versions/{v.id}/approve")
+    resp = confirmed_post(admin, f"/reports/versions/{v.id}/approve")
     assert resp.status_code == 403 and "起草人不能审核" in resp.data.decode()
     session.expire_all(); session.rollback()
     assert session.get(ReportVersion, v.id).status == "draft"
     city = login_as(world.city)
-    assert city.post(f"/reports/versions/{v.id}/approve").status_code == 302
+    assert confirmed_post(city, f"/reports/versions/{v.id}/approve").status_code == 302
     assert "须由另一位管理员（例如起草人）出具" in city.get(f"/reports/versions/{v.id}").data.decode()
-    resp = city.post(f"/reports/versions/{v.id}/issue")
+    resp = confirmed_post(city, f"/reports/versions/{v.id}/issue")
     assert resp.status_code == 403 and "审核人不能独自出具" in resp.data.decode()
     session.expire_all(); session.rollback()
     assert session.get(ReportVersion, v.id).status == "approved"
-    assert login_as(world.district_a).post(f"/reports/versions/{v.id}/issue").status_code == 302
+    assert confirmed_post(login_as(world.district_a), f"/reports/versions/{v.id}/issue").status_code == 302
     session.expire_all(); session.rollback()
     v = session.get(ReportVersion, v.id)
     assert v.status == "issued" and {v.drafted_by_id, v.issued_by_id} == {world.district_a.id}
@@ -100,11 +101,11 @@ def test_relaxed_settings_let_one_person_do_more(app, world, session, login_as):
     app.config["FOUR_EYES_APPROVER_MAY_ISSUE"] = True
     v = _draft(login_as, session, world, world.evaluator)
     city = login_as(world.city)
-    assert city.post(f"/reports/versions/{v.id}/approve").status_code == 302
-    assert city.post(f"/reports/versions/{v.id}/issue").status_code == 302
+    assert confirmed_post(city, f"/reports/versions/{v.id}/approve").status_code == 302
+    assert confirmed_post(city, f"/reports/versions/{v.id}/issue").status_code == 302
     app.config["FOUR_EYES"] = False
     v2 = _draft(login_as, session, world, world.city)
-    assert city.post(f"/reports/versions/{v2.id}/approve").status_code == 302
+    assert confirmed_post(city, f"/reports/versions/{v2.id}/approve").status_code == 302
     session.expire_all(); session.rollback()
     assert session.get(ReportVersion, v.id).status == "issued"
     assert session.get(ReportVersion, v2.id).status == "approved"

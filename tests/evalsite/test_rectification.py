@@ -10,6 +10,7 @@ from sqlalchemy import select
 from evalsite.models import EscalationLetter, RectificationEvent, RectificationItem, Report, ReportVersion
 from evalsite.services.rectification import add_working_days
 from tests.evalsite.test_reports_workflow import TODAY, draft_approve_issue, make_result, today  # noqa: F401
+from tests.evalsite.confirm_support import confirmed_post
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -127,8 +128,8 @@ def test_closing_report_after_all_accepted(app, world, session, login_as, today)
     v = closing.versions[0]
     assert closing.number.endswith("-ZG") and v.status == "draft"
     admin = login_as(world.district_a)
-    assert admin.post(f"/reports/versions/{v.id}/approve").status_code == 302
-    assert login_as(world.city).post(f"/reports/versions/{v.id}/issue").status_code == 302  # four eyes
+    assert confirmed_post(admin, f"/reports/versions/{v.id}/approve").status_code == 302
+    assert confirmed_post(login_as(world.city), f"/reports/versions/{v.id}/issue").status_code == 302  # four eyes
     session.expire_all(); session.rollback()
     v = session.get(ReportVersion, v.id)
     assert v.status == "issued" and v.pdf.startswith(b"%PDF")

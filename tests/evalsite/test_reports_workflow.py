@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from evalsite.models import (DetectedProblem, EvaluationResult, RectificationItem, Report, ReportVersion)
+from tests.evalsite.confirm_support import confirmed_post
 
 TODAY = dt.date(2021, 5, 10)
 PROBLEMS = [
@@ -63,10 +64,10 @@ def draft_approve_issue(login_as, session, world, ent=None, issue=True):
     v = session.scalars(select(ReportVersion).join(Report).where(Report.enterprise_id == ent.id)
                         .order_by(ReportVersion.id.desc())).first()
     client = login_as(world.city)
-    assert client.post(f"/reports/versions/{v.id}/approve").status_code == 302
+    assert confirmed_post(client, f"/reports/versions/{v.id}/approve").status_code == 302
     if issue:
         client = login_as(district_of(world, ent))
-        assert client.post(f"/reports/versions/{v.id}/issue").status_code == 302
+        assert confirmed_post(client, f"/reports/versions/{v.id}/issue").status_code == 302
     session.expire_all(); session.rollback()
     return session.get(ReportVersion, v.id)
 
@@ -79,13 +80,13 @@ def test_issue_needs_approval_and_issued_is_immutable(app, world, session, login
     v = session.scalar(select(ReportVersion))
     assert v.status == "draft" and v.version == 1 and v.report.number == "WH-2021-0001"
     # the evaluator may not approve, the district admin of another district neither
-    assert client.post(f"/reports/versions/{v.id}/approve").status_code == 403
-    assert login_as(world.district_b).post(f"/reports/versions/{v.id}/approve").status_code == 403
+    assert confirmed_post(client, f"/reports/versions/{v.id}/approve").status_code == 403
+    assert confirmed_post(login_as(world.district_b), f"/reports/versions/{v.id}/approve").status_code == 403
     admin = login_as(world.district_a)
-    resp = admin.post(f"/reports/versions/{v.id}/issue")
+    resp = confirmed_post(admin, f"/reports/versions/{v.id}/issue")
     assert resp.status_code == 409 and "审核" in resp.data.decode()
-    assert admin.post(f"/reports/versions/{v.id}/approve").status_code == 302
-    assert login_as(world.city).post(f"/reports/versions/{v.id}/issue").status_code == 302
+    assert confirmed_post(admin, f"/reports/versions/{v.id}/approve").status_code == 302
+    assert confirmed_post(login_as(world.city), f"/reports/versions/{v.id}/issue").status_code == 302
     session.expire_all(); session.rollback()
     v = session.get(ReportVersion, v.id)
     assert v.status == "issued" and v.pdf.startswith(b"%PDF")
@@ -93,8 +94,8 @@ def test_issue_needs_approval_and_issued_is_immutable(app, world, session, login
     # editing or re-issuing an issued version: 409
     assert login_as(world.evaluator).post(f"/reports/versions/{v.id}/edit", data={"remarks": "x"}).status_code == 409
     admin = login_as(world.district_a)
-    assert admin.post(f"/reports/versions/{v.id}/issue").status_code == 409
-    assert admin.post(f"/reports/versions/{v.id}/approve").status_code == 409
+    assert confirmed_post(admin, f"/reports/versions/{v.id}/issue").status_code == 409
+    assert confirmed_post(admin, f"/reports/versions/{v.id}/approve").status_code == 409
     # the problems became rectification items with deadlines from the issue date
     items = session.scalars(select(RectificationItem).order_by(RectificationItem.code)).all()
     assert [(i.code, i.deadline) for i in items] == [("P-PROC-01", TODAY + dt.timedelta(days=30)),
@@ -117,9 +118,9 @@ def test_correction_supersedes_and_revoke(app, world, session, login_as, today):
     assert session.scalar(select(RectificationItem.id).where(RectificationItem.code == "P-PROC-01")) is not None
     assert len(session.scalars(select(RectificationItem)).all()) == 2  # not duplicated by the new version
     admin = login_as(world.city)
-    assert admin.post(f"/reports/versions/{v2.id}/revoke", data={"reason": ""}).status_code == 400
-    assert admin.post(f"/reports/versions/{v2.id}/revoke", data={"reason": "评分录入错误"}).status_code == 302
-    assert admin.post(f"/reports/versions/{v1.id}/revoke", data={"reason": "x"}).status_code == 409
+    assert confirmed_post(admin, f"/reports/versions/{v2.id}/revoke", {"reason": ""}).status_code == 400
+    assert confirmed_post(admin, f"/reports/versions/{v2.id}/revoke", {"reason": "评分录入错误"}).status_code == 302
+    assert confirmed_post(admin, f"/reports/versions/{v1.id}/revoke", {"reason": "x"}).status_code == 409
     session.expire_all(); session.rollback()
     assert session.get(ReportVersion, v2.id).status == "revoked"
 

@@ -5,6 +5,7 @@ import io
 
 from evalsite.services.reports import CODE_ALPHABET
 from tests.evalsite.test_reports_workflow import draft_approve_issue, make_result, today  # noqa: F401
+from tests.evalsite.confirm_support import confirmed_post
 
 
 def _swap(code: str) -> str:
@@ -23,7 +24,7 @@ def test_valid_superseded_revoked(app, world, session, login_as, today):  # noqa
     v2 = draft_approve_issue(login_as, session, world)
     assert "已被新版本取代" in anon.get(f"/verify/{v1.verify_code}").data.decode()
     assert "有效" in anon.get(f"/verify/{v2.verify_code}").data.decode()
-    login_as(world.city).post(f"/reports/versions/{v2.id}/revoke", data={"reason": "错误"})
+    confirmed_post(login_as(world.city), f"/reports/versions/{v2.id}/revoke", {"reason": "错误"})
     assert "已撤销" in anon.get(f"/verify/{v2.verify_code}").data.decode()
 
 
