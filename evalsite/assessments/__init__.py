@@ -5,7 +5,7 @@ from flask import Blueprint
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
-from . import views_admin, views_eval, views_self, views_veto  # noqa: E402,F401
+from . import views_admin, views_eval, views_review, views_self, views_veto  # noqa: E402,F401
 
 
 def register_cli(app) -> None:

@@ -6,8 +6,13 @@ caller commits.  A submitted assessment is never changed again.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Optional
+
+import yaml
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,14 +20,17 @@ from sqlalchemy.orm import Session
 from scoring.indicator_system import Indicator, IndicatorSystem
 
 from .. import audit
+from ..confirm import fingerprint
 from ..campaign_context import campaign_for
 from ..models import (Assessment, AssessmentItem, Campaign, ConflictDeclaration, Enrolment, Enterprise,
                       EvaluatorAssignment, Evidence, EvidenceRequest, User)
 from ..models.base import utcnow
 from ..services import evaluation
+from ..services import review_history as history
 from ..services.evidence import StoredFile
 
 NOTE_MAX = 2000
+REPLY_DAYS_FILE = Path(__file__).with_name("evidence_requests.yaml")
 LOCKED_SELF = "自评已提交并锁定，不能再修改评分、说明或上传材料。如确需更正，请联系区级管理员。"
 LOCKED_EXTERNAL = "外部评估已提交并锁定，不能再修改。"
 
@@ -132,12 +140,40 @@ def submit(session: Session, assessment: Assessment, system: IndicatorSystem, us
     missing = missing_indicators(system, assessment)
     if missing:
         raise Invalid({"": f"以下指标尚未评分，不能提交：{'、'.join(missing)}"})
+    resubmitted = history.last_return(session, "assessment", assessment.id) is not None
     assessment.status, assessment.submitted_at, assessment.submitted_by_id = "submitted", utcnow(), user.id
+    history.record(session, "assessment", assessment.id, "resubmit" if resubmitted else "submit", user, None,
+                   assessment.enterprise_id)
     audit.record("assessment.submit", "assessment", assessment.id,
                  f"{assessment.enterprise.name} {'自评' if assessment.kind == 'self' else '外部评估'}已提交", user=user)
     session.flush()
     campaign = session.get(Campaign, assessment.campaign_id)
     evaluation.refresh_results(session, campaign, [assessment.enterprise_id])
+
+
+def reopen(session: Session, assessment: Assessment, user: User, reason: str) -> None:
+    """Send a submitted assessment back with a reason: the self-assessment is reopened for the
+    enterprise (both sides confirm again after resubmission), an external one goes back to its evaluator."""
+    reason = history.clean_reason(reason)
+    if not assessment.submitted:
+        raise Locked("该评估尚未提交，无需退回。")
+    assessment.status, assessment.submitted_at, assessment.submitted_by_id = "draft", None, None
+    assessment.union_confirmed_at = assessment.union_confirmed_by_id = None
+    assessment.management_confirmed_at = assessment.management_confirmed_by_id = None
+    assessment.updated_at = utcnow()
+    action = "reopen" if assessment.kind == "self" else "return"
+    history.record(session, "assessment", assessment.id, action, user, reason, assessment.enterprise_id)
+    what = "自评" if assessment.kind == "self" else "外部评估"
+    audit.record(f"assessment.{action}", "assessment", assessment.id, f"{assessment.enterprise.name} {what}已退回",
+                 {"reason": reason}, user=user)
+    session.flush()
+    evaluation.refresh_results(session, session.get(Campaign, assessment.campaign_id), [assessment.enterprise_id])
+
+
+def state_token(assessment: Assessment) -> str:
+    """The state a confirmation page showed (status and every level and note)."""
+    return fingerprint("assessment", assessment.id, assessment.status,
+                       sorted((i.indicator, i.level or "", i.note or "") for i in assessment.items))
 
 
 def confirm(session: Session, assessment: Assessment, user: User) -> None:
@@ -184,16 +220,42 @@ def requests_for(session: Session, campaign: Campaign, enterprise: Enterprise) -
     ).order_by(EvidenceRequest.status.desc(), EvidenceRequest.id)))
 
 
+@lru_cache(maxsize=1)
+def reply_days() -> dict:
+    """The reply windows (working days) an evaluator may give, validated at load."""
+    data = yaml.safe_load(REPLY_DAYS_FILE.read_text(encoding="utf-8")) or {}
+    spec = data.get("reply_working_days") or {}
+    choices, default = spec.get("choices"), spec.get("default")
+    if not (isinstance(choices, list) and choices and all(isinstance(c, int) and 0 < c <= 60 for c in choices)
+            and default in choices):
+        raise ValueError(f"{REPLY_DAYS_FILE.name}: reply_working_days needs integer choices (1-60) and a default "
+                         "among them")
+    return {"default": default, "choices": list(choices)}
+
+
 def request_evidence(session: Session, campaign: Campaign, enterprise: Enterprise, system: IndicatorSystem,
-                     indicator: str, message: str, user: User) -> EvidenceRequest:
+                     indicator: str, message: str, user: User, days=None,
+                     today: Optional[dt.date] = None) -> EvidenceRequest:
+    """A request for more evidence on one indicator, with a reply deadline in working days."""
+    from ..services.rectification import add_working_days
+    from ..timefmt import local_today
+
     codes = {i.code for i in system.assessable}
     message = (message or "").strip()
     if indicator not in codes:
         raise Invalid({"indicator": "请选择需要补充材料的指标。"})
     if not message or len(message) > 1000:
         raise Invalid({"message": "请填写需要补充的材料说明（1000字以内）。"})
+    window = reply_days()
+    try:
+        n = window["default"] if days in (None, "") else int(days)
+    except (TypeError, ValueError):
+        n = None
+    if n not in window["choices"]:
+        raise Invalid({"message": f"答复期限请从 {'、'.join(str(c) for c in window['choices'])} 个工作日中选择。"})
     req = EvidenceRequest(campaign_id=campaign.id, enterprise_id=enterprise.id, indicator=indicator,
-                          message=message, requested_by_id=user.id)
+                          message=message, requested_by_id=user.id,
+                          due_date=add_working_days(today or local_today(), n))
     session.add(req)
     session.flush()
     return req

@@ -6,14 +6,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import confirm
 from ..access import roles_required
 from ..db import db
 from ..errors import abort_zh
 from ..inputs import form_int
 from ..models import ConflictDeclaration, Enrolment, Enterprise, EvaluatorAssignment
 from ..services import evaluation
-from . import bp, service
-from .common import campaign_or_404, discrepant, render_with
+from ..services import review_history as history
+from ..timefmt import format_date, local_today
+from . import bp, evaluate_page, service
+from .common import campaign_or_404, render_with
 
 evaluator_required = roles_required("evaluator")
 
@@ -46,23 +49,25 @@ def evaluator_home():
     return render_template("assessments/evaluator_home.html", campaign=campaign, items=items)
 
 
-def _page(campaign, ent, status=200, form=None, errors=None):
+def _page(campaign, ent, status=200, form=None, errors=None, req_form=None):
     system = evaluation.system_for(db.session, campaign, pin=False)
     own = service.find_assessment(db.session, campaign, ent)
     mine = service.find_assessment(db.session, campaign, ent, "external", current_user)
     checks = evaluation.procedure_checks_for(db.session, ent, campaign)
-    statuses = {c.code: c.status for c in checks}
-    rows = []
-    for ind in system.assessable:
-        s_item, m_item = own.item(ind.code) if own else None, mine.item(ind.code) if mine else None
-        s_pts = s_item.points if s_item and s_item.level and own.submitted else None
-        m_pts = m_item.points if m_item and m_item.level else None
-        rows.append(dict(ind=ind, self_item=s_item, mine=m_item, flag=discrepant(system, ind.code, s_pts, m_pts),
-                         suggested=ind.rule.suggest(statuses) if ind.rule.kind == "procedure" else None))
+    dims = evaluate_page.dimensions(system, own, mine, form, {c.code: c.status for c in checks})
+    requests = service.requests_for(db.session, campaign, ent)
+    by_indicator: dict = {}
+    for r in requests:
+        by_indicator.setdefault(r.indicator, []).append(r)
+    returned = history.last_return(db.session, "assessment", mine.id) if mine and not mine.submitted else None
     return render_with("assessments/evaluate.html", status, campaign=campaign, ent=ent, system=system,
-                       own=own, mine=mine, rows=rows, checks=checks, form=form, errors=errors or {},
-                       evidence=service.evidence_for(db.session, campaign, ent),
-                       requests=service.requests_for(db.session, campaign, ent))
+                       own=own, mine=mine, dims=dims, checks=checks, form=form, errors=errors or {},
+                       missing=service.missing_indicators(system, mine) if mine else
+                       [i.code for i in system.assessable],
+                       evidence=service.evidence_for(db.session, campaign, ent), requests=requests,
+                       requests_by=by_indicator, req_form=req_form or {}, reply_days=service.reply_days(),
+                       today=local_today(), returned=returned,
+                       history=history.history_rows(db.session, "assessment", mine.id) if mine else [])
 
 
 @bp.get("/evaluate/<int:enterprise_id>")
@@ -82,31 +87,61 @@ def evaluate_save(enterprise_id):
     if mine.submitted:
         abort_zh(409, service.LOCKED_EXTERNAL)
     dims = [d.code for d in system.dimensions if d.source != "survey"]
+    form, copied, target = request.form, [], (request.form.get("agree") or "").strip()
+    if target:  # “同意企业自评” (a submit button: works without JavaScript)
+        own = service.find_assessment(db.session, campaign, ent)
+        form, copied = evaluate_page.apply_agree(system, own, request.form, target)
+        if not copied:
+            db.session.rollback()
+            return _page(campaign, ent, 409, form=request.form,
+                         errors={"": "企业自评尚未提交或该项未评分，不能“同意企业自评”，请自行选择评分。"})
     parsed, errors = {}, {}
     for dim in dims:
         try:
-            parsed[dim] = service.parse_section(system, dim, request.form)
+            parsed[dim] = service.parse_section(system, dim, form)
         except service.Invalid as exc:
             errors.update(exc.errors)
     if errors:
         db.session.rollback()
-        return _page(campaign, ent, 400, form=request.form, errors=errors)
+        return _page(campaign, ent, 400, form=form, errors=errors)
     for dim in dims:
         service.save_section(db.session, mine, system, dim, parsed[dim], current_user)
     db.session.commit()
-    flash("外部评估草稿已保存。", "success")
+    totals = "；".join(f"{d['dim'].code} {d['total']:g}/{d['dim'].points:g}分" for d in
+                      evaluate_page.dimensions(system, None, mine, None, {}))
+    if copied:
+        flash(f"已按企业自评填入 {'、'.join(copied)}，草稿已保存。各维度合计：{totals}", "success")
+        anchor = f"dim-{target[4:]}" if target.startswith("dim:") else f"ind-{target}"
+        return redirect(url_for(".evaluate", enterprise_id=ent.id, _anchor=anchor))
+    flash(f"外部评估草稿已保存。各维度合计：{totals}", "success")
     return redirect(url_for(".evaluate", enterprise_id=ent.id))
 
 
-@bp.post("/evaluate/<int:enterprise_id>/submit")
+@bp.route("/evaluate/<int:enterprise_id>/submit", methods=["GET", "POST"])
 @evaluator_required
 def evaluate_submit(enterprise_id):
+    """Submit and lock the external evaluation, after a confirmation page."""
     campaign = campaign_or_404()
     ent = _assigned_or_403(enterprise_id, campaign)
     system = evaluation.system_for(db.session, campaign)
     mine = service.find_assessment(db.session, campaign, ent, "external", current_user)
     if mine is None:
         abort_zh(400, "尚未评分，不能提交。")
+    if mine.submitted:
+        abort_zh(409, service.LOCKED_EXTERNAL)
+    missing = service.missing_indicators(system, mine)
+    if missing:
+        return _page(campaign, ent, 400, errors={"": f"以下指标尚未评分，不能提交：{'、'.join(missing)}"})
+    total = sum(i.points or 0 for i in mine.items if i.level)
+    page = confirm.gate(service.state_token(mine), title="提交外部评估（提交后锁定）",
+                        subject=f"{ent.name} · 外部评估合计 {total:g} 分",
+                        consequences=["外部评估提交后锁定，不能再修改评分或说明。",
+                                      "评估结果按自评与外部评估重新计算，可能产生问题和整改项。",
+                                      "如确需更正，须由区级管理员退回并说明原因。"],
+                        action_url=url_for(".evaluate_submit", enterprise_id=ent.id), button="确认提交并锁定",
+                        back_url=url_for(".evaluate", enterprise_id=ent.id))
+    if page is not None:
+        return page
     try:
         service.submit(db.session, mine, system, current_user)
     except service.Locked as exc:
@@ -125,15 +160,17 @@ def request_evidence(enterprise_id):
     campaign = campaign_or_404()
     ent = _assigned_or_403(enterprise_id, campaign)
     system = evaluation.system_for(db.session, campaign)
+    indicator = request.form.get("indicator", "")
     try:
-        service.request_evidence(db.session, campaign, ent, system, request.form.get("indicator", ""),
-                                 request.form.get("message", ""), current_user)
+        req = service.request_evidence(db.session, campaign, ent, system, indicator, request.form.get("message", ""),
+                                       current_user, days=request.form.get("days"), today=local_today())
     except service.Invalid as exc:
         db.session.rollback()
-        return _page(campaign, ent, 400, errors=exc.errors)
+        errors = {f"req-{indicator}" if k != "indicator" else "req": v for k, v in exc.errors.items()}
+        return _page(campaign, ent, 400, errors=errors, req_form=request.form)
     db.session.commit()
-    flash("已向企业发出补充材料请求。", "success")
-    return redirect(url_for(".evaluate", enterprise_id=ent.id))
+    flash(f"已向企业发出 {req.indicator} 的补充材料请求，答复期限 {format_date(req.due_date)}。", "success")
+    return redirect(url_for(".evaluate", enterprise_id=ent.id, _anchor=f"ind-{req.indicator}"))
 
 
 def _conflict_candidates(campaign):

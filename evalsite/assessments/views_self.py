@@ -6,11 +6,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from .. import confirm
 from ..access import can_edit_enterprise, can_view_enterprise, roles_required
 from ..db import db
 from ..errors import abort_zh
-from ..models import DetectedProblem, EvaluationResult, Evidence, EvidenceRequest, VetoEvent
+from ..models import Assessment, DetectedProblem, EvaluationResult, Evidence, EvidenceRequest, VetoEvent
 from ..services import evaluation
+from ..services import review_history as history
+from ..timefmt import local_today
 from ..services.evidence import UploadRejected, send_stored, store_upload
 from . import bp, service
 from .common import campaign_or_404, own_enterprise, render_with, visible_enterprise
@@ -18,10 +21,21 @@ from .common import campaign_or_404, own_enterprise, render_with, visible_enterp
 enterprise_required = roles_required("enterprise")
 
 
+def _first_incomplete(system, missing) -> str | None:
+    """The first part that still has an indicator without a level (what “继续填写” opens)."""
+    todo = set(missing)
+    return next((d.code for d in system.dimensions if d.source != "survey" and
+                 any(i.code in todo for i in d.indicators)), None)
+
+
 def _context(campaign, ent, assessment, system, **extra):
+    if "missing" in extra:
+        extra["resume"] = _first_incomplete(system, extra["missing"])
+        extra["dims_of"] = {i.code: d.code for d in system.dimensions for i in d.indicators}
+        extra["today"] = local_today()
     return dict(campaign=campaign, ent=ent, assessment=assessment, system=system,
                 evidence=service.evidence_for(db.session, campaign, ent),
-                requests=service.requests_for(db.session, campaign, ent), **extra)
+                requests=service.requests_for(db.session, campaign, ent), **_review_context(assessment), **extra)
 
 
 @bp.get("/self")
@@ -33,7 +47,15 @@ def self_workspace():
     assessment = service.find_assessment(db.session, campaign, ent)
     missing = service.missing_indicators(system, assessment) if assessment else [i.code for i in system.assessable]
     return render_template("assessments/self_overview.html", enrolled=service.is_enrolled(db.session, campaign, ent),
-                           missing=missing, **_context(campaign, ent, assessment, system))
+                           **_context(campaign, ent, assessment, system, missing=missing))
+
+
+def _review_context(assessment) -> dict:
+    """The reason of a return still to be acted on, and the review history."""
+    if assessment is None:
+        return dict(returned=None, history=[])
+    returned = None if assessment.submitted else history.last_return(db.session, "assessment", assessment.id)
+    return dict(returned=returned, history=history.history_rows(db.session, "assessment", assessment.id))
 
 
 def _section_page(campaign, ent, assessment, system, dim, status=200, form=None, errors=None, message=None):
@@ -98,23 +120,39 @@ def self_save(dim):
     return redirect(url_for(".self_section", dim=dim))
 
 
-@bp.post("/self/submit")
+@bp.route("/self/submit", methods=["GET", "POST"])
 @enterprise_required
 def self_submit():
+    """Submit and lock, after a confirmation page saying what locking means."""
     campaign, ent = campaign_or_404(), own_enterprise()
     system = evaluation.system_for(db.session, campaign)
     assessment = service.find_assessment(db.session, campaign, ent)
     if assessment is None:
         abort_zh(400, "尚未填写自评，不能提交。")
+    if assessment.submitted:
+        abort_zh(409, service.LOCKED_SELF)
+    missing = service.missing_indicators(system, assessment)
+    if missing:
+        return render_with("assessments/self_overview.html", 400, enrolled=True,
+                           error=f"以下指标尚未评分，不能提交：{'、'.join(missing)}",
+                           **_context(campaign, ent, assessment, system, missing=missing))
+    total = sum(i.points or 0 for i in assessment.items if i.level)
+    page = confirm.gate(service.state_token(assessment), title="提交自评（提交后锁定）",
+                        subject=f"{ent.name} · {campaign.name} · 自评合计 {total:g} 分",
+                        consequences=["自评提交后锁定，不能再修改评分、说明或上传材料（补充材料请求仍可答复）。",
+                                      "职工方和企业方须分别登录确认自评。",
+                                      "评估结果按已提交的自评重新计算。",
+                                      "如确需更正，须由区级管理员退回并说明原因。"],
+                        action_url=url_for(".self_submit"), button="确认提交并锁定",
+                        back_url=url_for(".self_workspace"))
+    if page is not None:
+        return page
     try:
         service.submit(db.session, assessment, system, current_user)
     except service.Locked as exc:
         abort_zh(409, str(exc))
     except service.Invalid as exc:
-        db.session.rollback()
-        missing = service.missing_indicators(system, assessment)
-        return render_with("assessments/self_overview.html", 400, enrolled=True, missing=missing,
-                           error=str(exc), **_context(campaign, ent, assessment, system))
+        abort_zh(400, str(exc))
     db.session.commit()
     flash("自评已提交并锁定，请职工方和企业方分别确认。", "success")
     return redirect(url_for(".self_workspace"))
@@ -193,6 +231,12 @@ def result(enterprise_id):
                                 .order_by(VetoEvent.occurred_on)).all()
     from .views_veto import VetoForm
 
+    staff = current_user.role != "enterprise"
+    assessments = db.session.scalars(select(Assessment).where(
+        Assessment.campaign_id == campaign.id, Assessment.enterprise_id == ent.id)
+        .order_by(Assessment.kind.desc(), Assessment.id)).all() if staff else []
     return render_template("assessments/result.html", campaign=campaign, ent=ent, stored=stored,
+                           assessments=assessments, may_return=current_user.role in ("city_admin", "district_admin")
+                           and can_edit_enterprise(current_user, ent),
                            data=stored.breakdown if stored else None, problems=problems, vetoes=vetoes,
                            veto_form=VetoForm() if can_edit_enterprise(current_user, ent) else None)

@@ -54,6 +54,21 @@ def _open_request(world, session):
     world.request_id = req.id
 
 
+def _submitted_self(world, session):
+    """A submitted self-assessment of enterprise A2 (district A) for the return page."""
+    from evalsite.models import Assessment
+
+    session.rollback()
+    a = session.scalar(select(Assessment).where(Assessment.enterprise_id == world.ent_a2.id))
+    if a is None:
+        a = Assessment(campaign_id=world.campaign.id, enterprise_id=world.ent_a2.id, kind="self",
+                       system_hash="x" * 64, status="submitted")
+        session.add(a)
+    a.status = "submitted"
+    session.commit()
+    world.submitted_self_id = a.id
+
+
 def _no_extra_assignment(world, session):
     for row in session.scalars(select(EvaluatorAssignment).where(
             EvaluatorAssignment.enterprise_id == world.ent_a.id,
@@ -109,6 +124,15 @@ ROUTES = [
     Case("assessments.veto_add", lambda w: f"/assessments/result/{w.ent_a.id}/veto",
          dict(ADMIN, district_other=403, city=302), method="POST",
          data=lambda w: {"kind": "wage_arrears", "occurred_on": "2021-04-01", "description": "劳动监察查实拖欠工资"}),
+    Case("assessments.self_submit", lambda w: "/assessments/self/submit", dict(ENT, ent_a=400, ent_b=400),
+         note="the confirmation page (GET) refuses an incomplete draft too"),
+    Case("assessments.evaluate_submit", lambda w: f"/assessments/evaluate/{w.ent_a.id}/submit",
+         dict(EVAL, evaluator=400)),
+    Case("assessments.assessment_return", lambda w: f"/assessments/{w.submitted_self_id}/return",
+         dict(ADMIN, district_other=403, city=200), setup=_submitted_self),
+    Case("assessments.assessment_return", lambda w: f"/assessments/{w.submitted_self_id}/return",
+         dict(ADMIN, district_other=403, city=400), method="POST", data=lambda w: {"reason": " "},
+         setup=_submitted_self, note="a return without a reason"),
     Case("assessments.veto_delete", lambda w: f"/assessments/veto/{w.veto_id}/delete",
          dict(ADMIN, district_other=403, city=302), method="POST", setup=_veto),
 ]

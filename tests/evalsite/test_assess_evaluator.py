@@ -7,6 +7,7 @@ from evalsite.models import Assessment, ConflictDeclaration, EvaluatorAssignment
 from tests.conftest import login
 
 from .assess_data import PDF, levels, make_assessment
+from tests.evalsite.confirm_support import confirmed_post
 
 
 def _fresh(session):
@@ -34,7 +35,7 @@ def test_score_submit_and_lock(client, world, session):
     assert "名单未公示" in bad.get_data(as_text=True)
     data = {f"level_{c}": lv for c, lv in levels().items()} | {"level_A2": "none", "note_A2": "无代表产生记录"}
     assert client.post(url, data=data).status_code == 302
-    assert client.post(url + "/submit").status_code == 302
+    assert confirmed_post(client, url + "/submit").status_code == 302
     _fresh(session)
     mine = session.scalar(select(Assessment).where(Assessment.kind == "external"))
     assert mine.submitted and mine.evaluator_id == world.evaluator.id and mine.item("A2").note == "无代表产生记录"

@@ -7,6 +7,7 @@ from evalsite.models import Assessment
 from tests.conftest import PASSWORD, login
 
 from .assess_data import good_contract, levels, make_assessment
+from tests.evalsite.confirm_support import confirmed_post
 
 
 def _self(session, world):
@@ -61,7 +62,7 @@ def test_draft_survives_logout_and_login_on_the_same_dimension(client, world, se
     assert "覆盖5项" in client.get(back.headers["Location"]).get_data(as_text=True)
     login(client, world.ent_a_mgmt)  # the other side of the same enterprise sees the same draft
     overview = client.get("/assessments/self").get_data(as_text=True)
-    assert "继续填写（第 C 部分）" in overview
+    assert "继续填写（第 A 部分尚未填完）" in overview  # the first part still incomplete, not the last one saved
     page = client.get("/assessments/self/C").get_data(as_text=True)
     assert "覆盖5项" in page and 'value="partial" checked' in page
 
@@ -79,7 +80,7 @@ def test_submit_locks_and_both_sides_confirm(client, world, session):
     make_assessment(session, world.campaign, world.ent_a, levels(), submitted=False)
     session.commit()
     login(client, world.ent_a_union)
-    assert client.post("/assessments/self/submit").status_code == 302
+    assert confirmed_post(client, "/assessments/self/submit").status_code == 302
     a = _self(session, world)
     assert a.submitted and a.submitted_by_id == world.ent_a_union.id
     # every later change is refused with a Chinese explanation
