@@ -1,7 +1,7 @@
 """review history (returns with a reason) and evidence request reply deadlines
 
 Revision ID: b7e41c9a2d58
-Revises: 80cacb60a5de
+Revises: 3f6b2a9c1d47
 Create Date: 2026-12-01 10:20:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'b7e41c9a2d58'
-down_revision = '80cacb60a5de'
+down_revision = '3f6b2a9c1d47'
 branch_labels = None
 depends_on = None
 
