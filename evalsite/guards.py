@@ -9,18 +9,10 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from . import inputs
+from . import headers, inputs, logging_filters
 from .errors import abort_zh
 
 OWN_CHECKS = {"survey_site"}
-# No third-party request is ever needed: every page, the phone survey included, loads only from us.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                               "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; "
-                               "base-uri 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-}
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
@@ -30,13 +22,8 @@ def _has_nul(values) -> bool:
 
 def init_app(app: Flask) -> None:
     inputs.init_app(app)  # before any blueprint: every <int:...> rule gets the bounded converter
-
-    @app.after_request
-    def _security_headers(resp):
-        for name, value in SECURITY_HEADERS.items():
-            resp.headers.setdefault(name, value)
-        resp.headers.setdefault("Referrer-Policy", "same-origin")
-        return resp
+    headers.init_app(app)
+    logging_filters.install(app)
 
     @app.before_request
     def _reject_nul_characters():

@@ -173,11 +173,18 @@ def request_evidence(enterprise_id):
     return redirect(url_for(".evaluate", enterprise_id=ent.id, _anchor=f"ind-{req.indicator}"))
 
 
-def _conflict_candidates(campaign):
+def _conflict_scope(campaign):
+    """The enterprises an evaluator may name in a declaration: enrolled in the campaign, in the
+    evaluator's own district (all districts for an evaluator without one)."""
     stmt = select(Enterprise).join(Enrolment, Enrolment.enterprise_id == Enterprise.id).where(
         Enrolment.campaign_id == campaign.id)
     if current_user.unit_id is not None:
         stmt = stmt.where(Enterprise.unit_id == current_user.unit_id)
+    return stmt
+
+
+def _conflict_candidates(campaign):
+    stmt = _conflict_scope(campaign)
     q = (request.args.get("q") or "").strip()
     if q:
         stmt = stmt.where(Enterprise.name.contains(q))
@@ -191,9 +198,12 @@ def conflicts():
     campaign = campaign_or_404()
     errors, status = {}, 200
     if request.method == "POST":
-        ent = db.session.get(Enterprise, form_int("enterprise_id", 0, minimum=0, label="企业") or 0)
-        if ent is None:
-            errors, status = {"enterprise": "请选择企业。"}, 400
+        ent_id = form_int("enterprise_id", 0, minimum=0, label="企业") or 0
+        ent = db.session.scalar(_conflict_scope(campaign).where(Enterprise.id == ent_id)) if ent_id else None
+        if ent is None and ent_id and db.session.get(Enterprise, ent_id) is not None:
+            abort_zh(403, "只能对本区市参加本次行动的企业申报利益冲突，请从列表中选择。")
+        if ent is None:  # not naming what the id belongs to either way
+            errors, status = {"enterprise": "请从列表中选择企业。"}, 400
         else:
             try:
                 service.declare_conflict(db.session, current_user, ent, request.form.get("reason", ""))

@@ -28,6 +28,10 @@ ALLOWED = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 ALLOWED_LABEL = "PDF、JPEG、PNG、DOCX、XLSX"
+# the extensions a download may keep for each sniffed kind (anything else is replaced by the kind)
+EXTENSIONS = {"pdf": ("pdf",), "jpg": ("jpg", "jpeg"), "png": ("png",), "docx": ("docx",), "xlsx": ("xlsx",)}
+KIND_OF_TYPE = {content_type: kind for kind, content_type in ALLOWED.items()}
+_EXTENSION = re.compile(r"^[A-Za-z0-9]{1,5}$")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _CHUNK = 1024 * 1024
 
@@ -85,6 +89,18 @@ def safe_filename(name: str, fallback: str = "附件") -> str:
     return name or fallback
 
 
+def named_as(name: str, kind: str) -> str:
+    """The safe file name ending with the extension of the type the bytes really are: a PDF uploaded
+    as ``page.html`` is ``page.pdf``, a photo named ``照片`` is ``照片.jpg``."""
+    name = safe_filename(name)
+    stem, dot, ext = name.rpartition(".")
+    if dot and stem and _EXTENSION.match(ext):
+        if ext.lower() in EXTENSIONS.get(kind, ()):
+            return name
+        name = stem
+    return f"{name}.{kind}"
+
+
 def _read_limited(stream: BinaryIO, max_bytes: int) -> bytes:
     chunks, total = [], 0
     while True:
@@ -114,17 +130,23 @@ def store_upload(file_storage, upload_dir: Optional[str] = None, max_bytes: Opti
     path = os.path.join(upload_dir, stored_name)
     with open(path, "xb") as fh:
         fh.write(data)
-    return StoredFile(safe_filename(file_storage.filename or ""), stored_name, len(data),
+    return StoredFile(named_as(file_storage.filename or "", kind), stored_name, len(data),
                       hashlib.sha256(data).hexdigest(), ALLOWED[kind])
 
 
+def _download_name(stored_name: str, filename: str, content_type: str) -> str:
+    kind = KIND_OF_TYPE.get(content_type) or stored_name.rpartition(".")[2]
+    return named_as(filename, kind) if kind in EXTENSIONS else safe_filename(filename)
+
+
 def send_stored(stored_name: str, filename: str, content_type: str):
-    """An attachment response (RFC 5987 ``filename*`` for Chinese names) with nosniff."""
+    """An attachment response (RFC 5987 ``filename*`` for Chinese names) with nosniff, named with
+    the extension of the stored type (files kept before that rule included)."""
     path = os.path.join(current_app.config["UPLOAD_DIR"], os.path.basename(stored_name))
     if not os.path.isfile(path):
         abort_zh(404, "文件已不在存储中，请联系管理员。")
     resp = send_file(path, mimetype=content_type, as_attachment=True,
-                     download_name=safe_filename(filename), max_age=0)
+                     download_name=_download_name(stored_name, filename, content_type), max_age=0)
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
