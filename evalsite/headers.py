@@ -3,7 +3,7 @@
 - **CSP**: no third-party load, no framing, and no inline script except one
   carrying this response's nonce (``<script nonce="{{ csp_nonce() }}">``).
   Inline event handlers (``onclick=``, ``onsubmit=``) never run: a form asks
-  for confirmation with ``data-confirm="..."`` (``static/confirm.js``).
+  for confirmation with ``data-confirm="..."`` (``static/js/confirm.js``).
   ``tests/evalsite/test_headers.py`` scans every template for both.
 - **HSTS** (``HSTS_MAX_AGE`` seconds, default one year in production, 0 = not
   sent elsewhere): the browser never again tries plain HTTP.

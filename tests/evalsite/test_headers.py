@@ -63,7 +63,7 @@ def test_confirmations_use_data_confirm_and_the_static_script(app, world, login_
     session.commit()
     page = client.get(f"/contracts/{c.id}").get_data(as_text=True)
     assert 'data-confirm="确定删除此集体合同及其协商记录？"' in page and "confirm.js" in page
-    js = client.get("/static/confirm.js")
+    js = client.get("/static/js/confirm.js")
     assert js.status_code == 200 and b"data-confirm" in js.data
 
 
