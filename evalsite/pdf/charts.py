@@ -30,7 +30,7 @@ def dimension_chart(dims: Sequence[DimensionLine], width: float = 480) -> Drawin
     """
     f = font()
     label_w, value_w = 120, 70
-    bar_h, gap, group_gap = 7, 1.5, 10
+    bar_h, gap, group_gap = 5.5, 1, 6
     group_h = 3 * bar_h + 2 * gap
     legend_h, axis_h = 18, 16
     height = legend_h + axis_h + len(dims) * (group_h + group_gap) + 4

@@ -121,6 +121,23 @@ def markup(trusted: str, style: str = "body") -> Paragraph:
     return Paragraph(trusted, styles()[style])
 
 
+def fit_text(text: str, width: float, size: float, ellipsis: str = "…") -> str:
+    """``text`` as is when it fits ``width`` points at ``size``, else cut and ended with "…"."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    f = font()
+    if stringWidth(text, f, size) <= width:
+        return text
+    cut = len(text)
+    while cut > 0 and stringWidth(text[:cut] + ellipsis, f, size) > width:
+        cut -= 1
+    return text[:cut] + ellipsis
+
+
+HEADER_SIZE = 8  # the running header drawn by ``render``
+HEADER_INDENT = 18 * mm
+
+
 def fmt_date(d: dt.date | None) -> str:
     """``2026年12月1日`` (a datetime in local time), ``—`` when missing."""
     return format_date(d, DASH)
@@ -218,11 +235,11 @@ def _canvas_class(header: str, header_from: int, footer: bool, draft: bool):
                 self.setFont(font(), 9)
                 self.drawString(18 * mm, 10 * mm, "【草稿】不作为正式文件")
             if header and n >= header_from:
-                self.setFont(font(), 8)
-                self.drawString(18 * mm, h - 11 * mm, header)
+                self.setFont(font(), HEADER_SIZE)
+                self.drawString(HEADER_INDENT, h - 11 * mm, header)
                 self.setStrokeColor(GRID)
                 self.setLineWidth(0.4)
-                self.line(18 * mm, h - 12.5 * mm, w - 18 * mm, h - 12.5 * mm)
+                self.line(HEADER_INDENT, h - 12.5 * mm, w - HEADER_INDENT, h - 12.5 * mm)
             if draft:
                 self.setFillColor(colors.Color(0.85, 0.1, 0.1, alpha=0.13))
                 self.setFont(font(), 110)

@@ -93,6 +93,7 @@ class ReportData:
     verify_code: str = ""
     sha_note: str = ""
     draft: bool = False
+    remarks: str = ""  # 评估组说明, printed in its own section
 
 
 # ---------------------------------------------------------------- closing

@@ -12,8 +12,11 @@ from reportlab.platypus import (CondPageBreak, KeepTogether, PageBreak, Paragrap
                                 Table)
 
 from .charts import QRCode, dimension_chart
-from .common import (DASH, DATE_BLANK, HEADER_BG, HIGHLIGHT_BG, MUTED, WARN_BG, esc, fmt_date, fmt_num,
-                     fmt_pct, kv_table, markup, para, plain_style, render, styles, table)
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from .common import (DASH, DATE_BLANK, HEADER_BG, HEADER_INDENT, HEADER_SIZE, HIGHLIGHT_BG, MUTED, WARN_BG,
+                     esc, fit_text, fmt_date, fmt_num, fmt_pct, font, kv_table, markup, para, plain_style, render,
+                     styles, table)
 from .data import ReportData
 
 CONTENT_W = A4[0] - 36 * mm
@@ -64,8 +67,8 @@ def _cover(d: ReportData) -> list:
     return out
 
 
-def _conclusion(d: ReportData) -> list:
-    out = [para("一、评估结论", "h2")]
+def _conclusion(d: ReportData, heading: str) -> list:
+    out = [para(heading, "h2")]
     score = Table(
         [[markup(f"最终得分 {esc(fmt_num(d.final_score))}", "big"),
           markup(f"评估等级 {esc(d.grade or DASH)}", "big")]],
@@ -101,7 +104,7 @@ def _conclusion(d: ReportData) -> list:
     return out
 
 
-def _dimensions(d: ReportData) -> list:
+def _dimensions(d: ReportData, heading: str) -> list:
     if not d.dimensions:
         return []
     heads = ("代码", "维度", "满分", "自评", "外部评估", "最终得分")
@@ -111,12 +114,13 @@ def _dimensions(d: ReportData) -> list:
                     [para(fmt_num(v), "cell_r") for v in
                      (x.max_points, x.self_points, x.external_points, x.final_points)])
     widths = [CONTENT_W * w for w in (0.09, 0.35, 0.12, 0.14, 0.15, 0.15)]
-    return [CondPageBreak(60 * mm), para("二、分维度得分", "h2"), table(rows, widths), Spacer(1, 4 * mm),
-            KeepTogether([para("各维度得分率（得分 ÷ 满分）", "small_c"),
+    # the chart sits with its table: the section moves to a new page as a whole, never the chart alone
+    return [KeepTogether([para(heading, "h2"), table(rows, widths), Spacer(1, 3 * mm),
+                          para("各维度得分率（得分 ÷ 满分）", "small_c"),
                           dimension_chart(d.dimensions, CONTENT_W)])]
 
 
-def _indicators(d: ReportData) -> list:
+def _indicators(d: ReportData, heading: str) -> list:
     if not d.indicators:
         return []
     heads = ("代码", "指标", "满分", "自评", "外部", "最终", "说明")
@@ -131,13 +135,13 @@ def _indicators(d: ReportData) -> list:
         if x.discrepancy:
             extra.append(("BACKGROUND", (0, i), (-1, i), WARN_BG))
     widths = [CONTENT_W * w for w in (0.08, 0.25, 0.08, 0.08, 0.08, 0.08, 0.35)]
-    out = [para("三、指标得分明细", "h2"), table(rows, widths, extra=extra)]
+    out = [para(heading, "h2"), table(rows, widths, extra=extra)]
     if any(x.discrepancy for x in d.indicators):
         out.append(para("△ 自评与外部评估差异较大（单项差异达该项分值的 50% 及以上）。", "small"))
     return out
 
 
-def _checks(d: ReportData) -> list:
+def _checks(d: ReportData, heading: str) -> list:
     if not d.checks:
         return []
     rows = [[para(h, "cell_h") for h in ("检查项", "结果", "依据 / 说明")]]
@@ -148,11 +152,11 @@ def _checks(d: ReportData) -> list:
         if bg is not None:
             extra.append(("BACKGROUND", (1, i), (1, i), bg))
     widths = [CONTENT_W * w for w in (0.36, 0.12, 0.52)]
-    return [para("四、协商程序合规检查", "h2"), table(rows, widths, extra=extra)]
+    return [para(heading, "h2"), table(rows, widths, extra=extra)]
 
 
-def _problems(d: ReportData) -> list:
-    title = para("五、发现的问题与整改要求", "h2")
+def _problems(d: ReportData, heading: str) -> list:
+    title = para(heading, "h2")
     if not d.problems:
         return [title, para("本次评估未发现需要整改的问题。", "body")]
     out = []
@@ -168,14 +172,23 @@ def _problems(d: ReportData) -> list:
     return out
 
 
-def _signatures(d: ReportData) -> list:
+def _remarks(d: ReportData, heading: str) -> list:
+    """评估组说明: what the evaluators wrote on the version, in their own words."""
+    text = (d.remarks or "").strip()
+    if not text:
+        return []
+    paras = [para(line, "indent") for line in text.splitlines() if line.strip()]
+    return [KeepTogether([para(heading, "h2"), *paras[:2]]), *paras[2:]]
+
+
+def _signatures(d: ReportData, heading: str) -> list:
     cell = [[para("评估组签字：", "body"), para("审核单位盖章：", "body")],
             [Spacer(1, 22 * mm), Spacer(1, 22 * mm)],
             [para(DATE_BLANK, "body"), para(DATE_BLANK, "body")]]
     t = Table(cell, colWidths=[CONTENT_W / 2] * 2)
     t.setStyle(plain_style([("BOX", (0, 0), (-1, -1), 0.5, MUTED),
                             ("LINEAFTER", (0, 0), (0, -1), 0.5, MUTED), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    out = [CondPageBreak(70 * mm), para("六、签字盖章", "h2"), t, Spacer(1, 3 * mm)]
+    out = [CondPageBreak(70 * mm), para(heading, "h2"), t, Spacer(1, 3 * mm)]
     verify = f"本报告编号 {esc(d.report_number)}，第 {d.version} 版，核验码 {esc(d.verify_code or DASH)}"
     if d.verify_url:
         verify += f"，可在 {esc(d.verify_url)} 核验"
@@ -186,11 +199,27 @@ def _signatures(d: ReportData) -> list:
     return out
 
 
+SECTIONS = (("评估结论", _conclusion), ("分维度得分", _dimensions), ("指标得分明细", _indicators),
+            ("协商程序合规检查", _checks), ("发现的问题与整改要求", _problems), ("评估组说明", _remarks),
+            ("签字盖章", _signatures))
+NUMERALS = "一二三四五六七八九十"
+
+
+def running_header(name: str, number: str) -> str:
+    """Enterprise name, title and report number on one line: a long name is shortened, never the number."""
+    tail = f"　集体协商质效评估报告　{number}"
+    room = A4[0] - 2 * HEADER_INDENT - stringWidth(tail, font(), HEADER_SIZE)
+    return fit_text(name, room, HEADER_SIZE) + tail
+
+
 def render_report(data: ReportData) -> bytes:
-    """Render the evaluation report of one enterprise to PDF bytes."""
-    flow = (_cover(data) + _conclusion(data) + _dimensions(data) + _indicators(data)
-            + _checks(data) + _problems(data) + _signatures(data))
-    header = f"{data.enterprise_name}　集体协商质效评估报告　{data.report_number}"
+    """Render the evaluation report of one enterprise to PDF bytes (sections numbered as they appear)."""
+    flow, n = _cover(data), 0
+    for title, build in SECTIONS:
+        part = build(data, f"{NUMERALS[n]}、{title}")  # an empty section takes no number
+        if part:
+            flow, n = flow + part, n + 1
+    header = running_header(data.enterprise_name, data.report_number)
     return render(flow, A4, title=f"集体协商质效评估报告 {data.report_number}",
                   author=data.issuing_body, subject=data.enterprise_name,
                   header=header, header_from=2, draft=data.draft)

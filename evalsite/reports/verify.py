@@ -26,9 +26,16 @@ def _version(code: str):
     return version
 
 
+def printed(version) -> dict:
+    """What this version's PDF printed, from the snapshot frozen with it (not today's registry)."""
+    snap = version.data or {}
+    return dict(enterprise_name=snap.get("enterprise_name") or version.report.enterprise.name)
+
+
 def _page(version, form, check=None, error=None, status=200):
     return render_template("reports/verify.html", v=version, form=form, check=check, error=error,
-                           status=verification_status(version), ent_name=version.report.enterprise.name), status
+                           status=verification_status(version),
+                           ent_name=printed(version)["enterprise_name"]), status
 
 
 @verify_bp.get("/verify/<code>")

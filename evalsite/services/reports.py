@@ -216,7 +216,7 @@ def report_data(snap: dict, meta: dict):
         checks=[CheckLine(**c) for c in snap.get("checks", [])], problems=problems,
         verify_url=meta.get("verify_url", ""), verify_code=meta.get("verify_code", ""),
         sha_note="本报告 PDF 文件的 SHA-256 摘要可在核验页面查询，与文件不符即非本平台出具的原件。",
-        draft=bool(meta.get("draft")))
+        draft=bool(meta.get("draft")), remarks=meta.get("remarks") or "")
 
 
 def closing_data(snap: dict, meta: dict):
@@ -246,7 +246,8 @@ def render_meta(version: ReportVersion, base_url: str, draft: bool = False, toda
     code = version.verify_code or ""
     return dict(number=version.report.number, version=version.version,
                 issue_date=(version.issue_date or today or local_today()).isoformat(),
-                verify_code=code, verify_url=f"{base_url}/verify/{code}" if code else "", draft=draft)
+                verify_code=code, verify_url=f"{base_url}/verify/{code}" if code else "", draft=draft,
+                remarks=version.remarks or "")
 
 
 def render_version(version: ReportVersion, draft: bool = True) -> bytes:

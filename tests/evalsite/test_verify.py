@@ -64,3 +64,17 @@ def test_upload_form_needs_csrf(app, world, session, login_as, today):  # noqa: 
     resp = anon.post(f"/verify/{v.verify_code}", data={"pdf": (io.BytesIO(v.pdf), "r.pdf")},
                      content_type="multipart/form-data")
     assert resp.status_code == 400
+
+
+def test_a_version_shows_the_name_it_printed_after_a_rename(app, world, session, login_as, today):  # noqa: F811
+    make_result(session, world.campaign, world.ent_a)
+    v1 = draft_approve_issue(login_as, session, world)
+    old = world.ent_a.name
+    world.ent_a.name = "威海甲机械集团股份有限公司"
+    session.commit()
+    v2 = draft_approve_issue(login_as, session, world)
+    anon = app.test_client()
+    first = anon.get(f"/verify/{v1.verify_code}").data.decode()
+    assert old in first and "威海甲机械集团股份有限公司" not in first and "第 1 版" in first
+    second = anon.get(f"/verify/{v2.verify_code}").data.decode()
+    assert "威海甲机械集团股份有限公司" in second and "第 2 版" in second
