@@ -18,6 +18,7 @@ import yaml
 
 from scoring.combine import EnterpriseResult, IndicatorBreakdown
 from scoring.indicator_system import EPS, RATE_KEYS, RATE_NAMES, IndicatorSystem, default_system
+from scoring.laws import Laws, LawsError, default_laws
 from scoring.procedure import CHECKS, STATUSES
 
 PROBLEMS_FILE = Path(__file__).parent / "rules" / "problems.yaml"
@@ -27,6 +28,9 @@ OWNERS = ("职工方", "企业方", "双方")
 COMPARISONS = ("below", "equals", "at_most")
 VETO_CODES = ("wage_arrears", "collective_incident", "review_unresolved")
 _CODE = re.compile(r"^P-[A-Z]+-\d{2}$")
+# a letter's fact is read by an employer: no rule or indicator code, no template variable
+_FACT_FORBIDDEN = re.compile(r"P-[A-Z]+-\d|\b[A-E]\d{1,2}\b|[{}]|满分")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 # Template variables each trigger kind supplies (sample values used to validate templates).
 _IND_VARS = {"code": "B2", "name": "名称", "points": "1", "points_max": "3", "self_points": "3",
@@ -71,6 +75,8 @@ class ProblemRule:
     deadline_days: int
     owner: str
     basis: str
+    fact: str = ""                 # plain Chinese for letters (no codes, no scores)
+    laws: tuple[str, ...] = ()     # articles in rules/laws.yaml, e.g. "集体合同规定 42"
 
 
 def instance_key(code: str, indicator: Optional[str]) -> tuple[str, str]:
@@ -96,6 +102,7 @@ class Problem:
     deadline_days: int
     owner: str
     basis: str
+    fact: str = ""  # the letter's plain statement of the facts, with the case's figures
 
     @property
     def key(self) -> tuple[str, str]:
@@ -146,9 +153,20 @@ def _check_against(rule: ProblemRule, system: IndicatorSystem, fail) -> None:
             raise fail(f"指标 {t.indicator} 无档位 {t.level}")
 
 
+def _laws_of(raw: dict, laws: Laws, fail) -> tuple[str, ...]:
+    refs = raw.get("laws")
+    if not isinstance(refs, list) or not refs:
+        raise fail("缺少 laws（文书引用的法律条文，如 “集体合同规定 42”）")
+    try:
+        return tuple(a.ref for a in laws.cite(str(r) for r in refs))
+    except LawsError as exc:
+        raise fail(str(exc)) from exc
+
+
 def parse_rules(text: str, source: str = "problems.yaml",
-                system: Optional[IndicatorSystem] = None) -> tuple[ProblemRule, ...]:
-    """Parse and validate problem rules (against `system` when given)."""
+                system: Optional[IndicatorSystem] = None, laws: Optional[Laws] = None) -> tuple[ProblemRule, ...]:
+    """Parse and validate problem rules (against `system` when given, and the cited laws)."""
+    laws = default_laws() if laws is None else laws
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -168,7 +186,7 @@ def parse_rules(text: str, source: str = "problems.yaml",
         if code in seen:
             raise fail("编码重复")
         seen.add(code)
-        for key in ("title", "description", "requirement", "basis", "trigger"):
+        for key in ("title", "description", "requirement", "basis", "fact", "trigger"):
             if not raw.get(key):
                 raise fail(f"缺少字段 {key}")
         for key, allowed in (("category", CATEGORIES), ("severity", SEVERITIES), ("owner", OWNERS)):
@@ -188,9 +206,12 @@ def parse_rules(text: str, source: str = "problems.yaml",
                     string.Formatter().vformat(str(template), (), _VARS[t.kind])
                 except (KeyError, IndexError, ValueError) as exc:
                     raise fail(f"描述模板变量 {exc} 不适用于 {t.kind} 类触发条件") from exc
+        fact = str(raw["fact"]).strip().rstrip("。")
+        if _FACT_FORBIDDEN.search(fact):
+            raise fail("fact 是写给企业的事实陈述，不得含问题编码、指标编码、分值或模板变量")
         rule = ProblemRule(code, raw["category"], raw["severity"], str(raw["title"]), triggers,
                            str(raw["description"]), str(raw["requirement"]), days,
-                           raw["owner"], str(raw["basis"]))
+                           raw["owner"], str(raw["basis"]), fact, _laws_of(raw, laws, fail))
         if system is not None:
             _check_against(rule, system, fail)
         out.append(rule)
@@ -220,6 +241,25 @@ def _ind_vars(row: Optional[IndicatorBreakdown]) -> dict:
             "points_max": _n(row.points_max), "self_points": _n(row.self_points),
             "external_points": _n(row.external_points),
             "reason": f"{row.code} {row.name} 得 {_n(row.basis_points)} 分（满分 {_n(row.points_max)}）"}
+
+
+def _detail(kind: str, values: dict) -> str:
+    """The case's own figures for the letter, in plain Chinese ("" when only a score fired)."""
+    if kind in ("check", "veto"):
+        return _ISO_DATE.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", str(values.get("reason") or ""))
+    if kind == "rate":
+        return (f"{values['rate_name']}为{values['rate']:.1%}（有效样本{values['n']}份），"
+                f"低于{values['target']:.0%}的目标")
+    if kind == "insufficient_survey":
+        return f"{values['rate_name']}的有效样本仅{values['n']}份，未达到最低样本量"
+    if kind == "discrepancy":
+        return f"企业自评{values['self_total']}分，外部评估{values['external_total']}分，相差{values['diff']}分"
+    return ""
+
+
+def letter_fact(rule: ProblemRule, detail: str = "") -> str:
+    """``<rule's fact>：<the case's figures>。``"""
+    return rule.fact + (f"：{detail}" if detail else "") + "。"
 
 
 def _threshold(rule: ProblemRule, row: IndicatorBreakdown, level: str | float) -> float:
@@ -288,5 +328,6 @@ def detect_problems(result: EnterpriseResult,
                     basis = f"指标 {indicator} {rows[indicator].name}；{basis}"
                 out.append(Problem(rule.code, rule.category, rule.severity, indicator,
                                    rule.title.format(**values), rule.description.format(**values),
-                                   rule.requirement, rule.deadline_days, rule.owner, basis))
+                                   rule.requirement, rule.deadline_days, rule.owner, basis,
+                                   letter_fact(rule, _detail(t.kind, values))))
     return tuple(out)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from ..timefmt import local_today
 from ..campaign_context import current_campaign
 from ..models import (DetectedProblem, Enterprise, EvaluationResult, RectificationItem, User)
+from ..services import letters as L
 from ..services import rectification as R
 from ..services import reports as S
 
@@ -119,16 +120,20 @@ def seed(ctx) -> None:
             _answer(session, items[0], late_day)
             R.accept(session, items[0], admin, "逾期完成，予以验收。")
             for it in items[1:]:
-                R.issue_letter(session, it, "reminder", admin, it.deadline + dt.timedelta(days=3))
-                R.issue_letter(session, it, "opinion", admin, it.deadline + dt.timedelta(days=20))
+                L.issue_letter(session, it, "reminder", admin, it.deadline + dt.timedelta(days=3),
+                               approver=_approver_for(session, admin))
+                L.issue_letter(session, it, "opinion", admin, it.deadline + dt.timedelta(days=20),
+                               approver=_approver_for(session, admin))
         elif k == 5 and items:  # refused: returned twice, then 意见书 and 建议书
             it = items[0]
             for _ in range(2):
                 _answer(session, it, old + dt.timedelta(days=10), "已知悉。")
                 R.return_item(session, it, admin, "未采取实际措施。")
-            R.issue_letter(session, it, "opinion", admin, old + dt.timedelta(days=40))
-            letter = R.issue_letter(session, it, "recommendation", admin, old + dt.timedelta(days=70))
-            R.record_response(session, letter, admin, "劳动保障监察机构已立案。", old + dt.timedelta(days=75))
+            L.issue_letter(session, it, "opinion", admin, old + dt.timedelta(days=40),
+                           approver=_approver_for(session, admin))
+            letter = L.issue_letter(session, it, "recommendation", admin, old + dt.timedelta(days=70),
+                                    approver=_approver_for(session, admin))
+            L.record_response(session, letter, admin, "劳动保障监察机构已立案。", old + dt.timedelta(days=75))
         done.append(ent.name)
     # two more approved (not issued) for `flask render-reports`, one draft
     for k, ent_id in enumerate(ids[ISSUED:ISSUED + 3]):

@@ -217,6 +217,8 @@ class DetectedProblem(Base):
     deadline_days: Mapped[int] = mapped_column(Integer)
     owner: Mapped[str] = mapped_column(String(20))
     basis: Mapped[str] = mapped_column(Text, default="")
+    # the plain statement of the facts a letter quotes (scoring.problems.letter_fact)
+    fact: Mapped[str] = mapped_column(Text, default="", server_default="")
     superseded: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     detected_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text,
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -26,6 +26,7 @@ VERSION_STATUSES = {"draft": "草稿", "returned": "已退回修改", "approved"
 ITEM_STATUSES = {"open": "待整改", "submitted": "待验收", "accepted": "已验收", "returned": "已退回"}
 OWNERS = {"worker": "职工方", "employer": "企业方", "both": "双方", "union": "职工方", "management": "企业方"}
 LETTER_KINDS = {"reminder": "提示函", "opinion": "意见书", "recommendation": "建议书"}
+LETTER_STATUSES = {"draft": "草稿", "approved": "已审核，待编号出具", "issued": "已出具"}
 
 
 class Report(Base):
@@ -179,25 +180,59 @@ class RectificationEvidence(Base):
 
 
 class EscalationLetter(Base):
-    """提示函 / 意见书 / 建议书 sent about an item (DOMAIN §6.3); 意见书+建议书 count in c19."""
+    """提示函 / 意见书 / 建议书 sent about an item (DOMAIN §6.3); 意见书+建议书 count in c19.
+
+    A letter is drafted (wording editable, no number), approved by a second
+    person, then numbered and issued in one step: the number (文号) exists only
+    on an issued letter, so a refused or abandoned draft leaves no gap.
+    ``revision`` grows with every change, so a confirmation given for an older
+    wording is refused.
+    """
 
     __tablename__ = "escalation_letter"
+    __table_args__ = (
+        UniqueConstraint("kind", "number_year", "number_seq"),
+        CheckConstraint("status IN ('draft', 'approved', 'issued')", name="status"),
+        CheckConstraint("status != 'issued' OR (number IS NOT NULL AND issued_at IS NOT NULL"
+                        " AND response_deadline IS NOT NULL)", name="issued_numbered"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("rectification_item.id", ondelete="CASCADE"), index=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
-    number: Mapped[str] = mapped_column(String(60), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft", server_default="draft")
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    number: Mapped[Optional[str]] = mapped_column(String(60), unique=True)
+    number_year: Mapped[Optional[int]] = mapped_column(Integer)
+    number_seq: Mapped[Optional[int]] = mapped_column(Integer)
     addressee: Mapped[str] = mapped_column(String(200))
-    issued_at: Mapped[dt.date] = mapped_column(Date)
+    # the editable wording: facts, legal_basis, requests (lists of paragraphs), contact
+    content: Mapped[Optional[dict]] = mapped_column(JSON)
+    drafted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    drafted_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    approved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    approved_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    issued_at: Mapped[Optional[dt.date]] = mapped_column(Date)
     issued_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    response_deadline: Mapped[dt.date] = mapped_column(Date)
+    response_deadline: Mapped[Optional[dt.date]] = mapped_column(Date)
     response: Mapped[Optional[str]] = mapped_column(Text)
     responded_at: Mapped[Optional[dt.date]] = mapped_column(Date)
     pdf: Mapped[Optional[bytes]] = deferred(mapped_column(LargeBinary))
 
     item: Mapped[RectificationItem] = relationship()
     enterprise: Mapped[Enterprise] = relationship()
+    drafted_by: Mapped[Optional[User]] = relationship(foreign_keys=[drafted_by_id])
+    approved_by: Mapped[Optional[User]] = relationship(foreign_keys=[approved_by_id])
+    issued_by: Mapped[Optional[User]] = relationship(foreign_keys=[issued_by_id])
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == "issued"
+
+    @property
+    def status_label(self) -> str:
+        return LETTER_STATUSES.get(self.status, self.status)
 
     @property
     def kind_label(self) -> str:

@@ -8,7 +8,7 @@ from flask import Blueprint
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 verify_bp = Blueprint("verify", __name__)
 
-from . import rect_views, review_views, table_views, verify, views  # noqa: E402,F401
+from . import letter_views, rect_views, review_views, table_views, verify, views  # noqa: E402,F401
 
 BLUEPRINTS = [bp, verify_bp]
 

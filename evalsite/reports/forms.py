@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..models.reports import LETTER_KINDS
@@ -42,3 +42,21 @@ class ResponseForm(FlaskForm):
 
 class VerifyUploadForm(FlaskForm):
     pdf = FileField("上传 PDF 文件核对")
+
+
+class LetterEditForm(FlaskForm):
+    """The wording of a letter draft, one paragraph a line (the service checks counts and lengths)."""
+    addressee = StringField("主送机关", validators=[DataRequired("请填写主送机关"), Length(max=200, message="不超过200字")])
+    facts = TextAreaField("事实（每段一行，按“一、二、”编号）",
+                          validators=[DataRequired("请填写事实"), Length(max=8000, message="不超过8000字")])
+    legal_basis = TextAreaField("依据（每条一行，按“（一）（二）”编号）",
+                                validators=[DataRequired("请填写依据"), Length(max=8000, message="不超过8000字")])
+    requests = TextAreaField("要求（每条一行，按“1. 2.”编号）",
+                             validators=[DataRequired("请填写要求"), Length(max=8000, message="不超过8000字")])
+    contact = StringField("联系人及电话（可选）", validators=[Optional(), Length(max=100, message="不超过100字")])
+
+
+class LetterIssueForm(FlaskForm):
+    """The confirmation: the wording revision confirmed, and an explicit tick."""
+    revision = HiddenField()
+    confirm = BooleanField("我已核对文书内容，确认编号并出具", validators=[DataRequired("请勾选确认后再出具")])

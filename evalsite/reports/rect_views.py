@@ -1,4 +1,4 @@
-"""Rectification pages: an item, answers with evidence, review, letters, the escalation list."""
+"""Rectification pages: an item, answers with evidence, review, the escalation list (letters: letter_views)."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, url_for
@@ -16,7 +16,7 @@ from ..services.evidence import UploadRejected, send_stored, store_upload
 from ..services.reports import Conflict
 from . import bp
 from .forms import LetterForm, ResponseForm, ReviewForm, SubmitItemForm
-from .views import STAFF, _today, campaign_or_404, pdf_response
+from .views import STAFF, _today, campaign_or_404
 
 
 def item_or_404(item_id: int) -> RectificationItem:
@@ -28,8 +28,10 @@ def item_or_404(item_id: int) -> RectificationItem:
 
 
 def _render_item(item, status=200, submit_form=None, review_form=None, letter_form=None):
-    letters = db.session.scalars(select(EscalationLetter).where(EscalationLetter.item_id == item.id)
-                                 .order_by(EscalationLetter.id)).all()
+    q = select(EscalationLetter).where(EscalationLetter.item_id == item.id).order_by(EscalationLetter.id)
+    if current_user.role not in ("city_admin", "district_admin"):
+        q = q.where(EscalationLetter.status == "issued")  # drafts are the administrators' working papers
+    letters = db.session.scalars(q).all()
     return render_template(
         "reports/item.html", item=item, letters=letters, today=_today(),
         submit_form=submit_form or SubmitItemForm(measures=item.measures), review_form=review_form or ReviewForm(),
@@ -112,53 +114,7 @@ def evidence(evidence_id):
     return send_stored(ev.stored_name, ev.filename, ev.content_type)
 
 
-@bp.post("/items/<int:item_id>/letters")
-@roles_required("city_admin", "district_admin")
-def letter_create(item_id):
-    item = item_or_404(item_id)
-    if not rsvc.can_review(db.session, current_user, item):
-        abort(403)
-    form = LetterForm()
-    if not form.validate():
-        return _render_item(item, 400, letter_form=form)
-    letter = rsvc.issue_letter(db.session, item, form.kind.data, current_user, _today())
-    audit.record("rectification.letter", "escalation_letter", letter.id, f"{letter.kind_label} {letter.number}")
-    db.session.commit()
-    flash(f"已生成{letter.kind_label} {letter.number}，答复期限 {letter.response_deadline}。", "success")
-    return redirect(url_for("reports.item", item_id=item.id))
-
-
-def letter_or_404(letter_id: int) -> EscalationLetter:
-    letter = db.session.get(EscalationLetter, letter_id)
-    if letter is None:
-        abort(404)
-    enterprise_or_403(letter.enterprise_id, letter.campaign_id)
-    return letter
-
-
-@bp.get("/letters/<int:letter_id>/pdf")
-@roles_required(*STAFF)
-def letter_pdf(letter_id):
-    letter = letter_or_404(letter_id)
-    if letter.kind == "recommendation" and current_user.role == "enterprise":
-        abort(403)  # 建议书 goes to the labour administration, not to the employer
-    return pdf_response(letter.pdf or b"", f"{letter.kind_label}-{letter.number}.pdf")
-
-
-@bp.post("/letters/<int:letter_id>/response")
-@roles_required("city_admin", "district_admin")
-def letter_response(letter_id):
-    letter = letter_or_404(letter_id)
-    if not rsvc.can_review(db.session, current_user, letter.item):
-        abort(403)
-    form = ResponseForm()
-    if not form.validate():
-        return _render_item(letter.item, 400)
-    rsvc.record_response(db.session, letter, current_user, form.response.data, _today())
-    audit.record("rectification.response", "escalation_letter", letter.id, f"{letter.number} 记录答复")
-    db.session.commit()
-    flash("已记录答复。", "success")
-    return redirect(url_for("reports.item", item_id=letter.item_id))
+# letters: letter_views.py
 
 
 def escalation_rows(campaign) -> list[dict]:
@@ -172,7 +128,7 @@ def escalation_rows(campaign) -> list[dict]:
     found = db.session.execute(q).all()
     letters = {}
     for lt in db.session.scalars(select(EscalationLetter).where(
-            EscalationLetter.item_id.in_([i.id for i, _, _ in found] or [0]))):
+            EscalationLetter.item_id.in_([i.id for i, _, _ in found] or [0]), EscalationLetter.status == "issued")):
         letters.setdefault(lt.item_id, []).append(lt)
     return [dict(item=i, enterprise=e.name, credit_code=e.credit_code, unit=u, code=i.code, title=i.title,
                  owner=i.owner_label, deadline=i.deadline, status=i.status_label, returned=i.returned_count,

@@ -242,7 +242,7 @@ def _store_problems(session: Session, campaign_id: int, enterprise_id: int, prob
             session.add(row)
         kept.add(id(row))
         for name in ("code", "category", "severity", "indicator", "title", "description", "requirement",
-                     "deadline_days", "owner", "basis"):
+                     "deadline_days", "owner", "basis", "fact"):
             setattr(row, name, getattr(p, name))
     gone = [p for p in old if id(p) not in kept]
     if gone:

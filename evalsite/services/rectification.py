@@ -10,14 +10,13 @@ import datetime as dt
 from typing import Optional
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from scoring.escalation import LETTER_KINDS
 from scoring.escalation import load_rules as escalation_rules
 from scoring.problems import instance_key
 
-from ..models import (EscalationLetter, EvaluatorAssignment, RectificationEvent, RectificationItem, Report,
+from ..models import (EvaluatorAssignment, RectificationEvent, RectificationItem, Report,
                       ReportVersion, User)
 from ..models.base import utcnow
 from ..timefmt import to_local
@@ -166,58 +165,7 @@ def escalation_reason(item: RectificationItem, today: dt.date) -> str:
     return "，".join(reasons)
 
 
-def next_letter_number(session: Session, kind: str, year: int) -> str:
-    prefix = escalation_rules().letter(kind).number_prefix
-    n = session.scalar(select(func.count(EscalationLetter.id)).where(EscalationLetter.kind == kind)) or 0
-    while True:
-        n += 1
-        number = f"{prefix}〔{year}〕{n}号"
-        if session.scalar(select(EscalationLetter.id).where(EscalationLetter.number == number)) is None:
-            return number
-
-
-def issue_letter(session: Session, item: RectificationItem, kind: str, user: Optional[User], today: dt.date,
-                 facts: Optional[list[str]] = None) -> EscalationLetter:
-    """Generate the letter PDF from its template and record it as an event on the item."""
-    from ..pdf import render_letter
-    from ..pdf.data import LetterData
-
-    if kind not in LETTER_KINDS:
-        raise ValueError("文书类型无效。")
-    deadline = escalation_rules().response_deadline(kind, today)
-    ent = item.enterprise
-    addressee = current_app.config.get("LABOUR_ADMINISTRATION", "威海市人力资源和社会保障局") \
-        if kind == "recommendation" else ent.name
-    issuer = current_app.config.get("ISSUING_BODY", "威海市总工会")
-    number = next_letter_number(session, kind, today.year)
-    facts = facts or [f"{item.code} {item.title}：{item.description}".strip("：")[:400],
-                      f"整改期限为{item.deadline.isoformat()}，{escalation_reason(item, today) or '尚未完成整改'}。"]
-    prior = ""
-    if kind == "recommendation":
-        prev = session.scalar(select(EscalationLetter).where(EscalationLetter.item_id == item.id,
-                                                             EscalationLetter.kind == "opinion"))
-        if prev is not None:
-            prior = f"本会已于{prev.issued_at.isoformat()}向该单位发出《工会劳动法律监督意见书》（{prev.number}），该单位未按期整改。"
-    pdf = render_letter(LetterData(kind=kind, number=number, addressee=addressee, enterprise_name=ent.name,
-                                   issuer=issuer, date=today, facts=facts, response_deadline=deadline,
-                                   prior_notice=prior))
-    letter = EscalationLetter(item_id=item.id, enterprise_id=ent.id, campaign_id=item.campaign_id, kind=kind,
-                              number=number, addressee=addressee, issued_at=today, response_deadline=deadline,
-                              issued_by_id=getattr(user, "id", None), pdf=pdf)
-    session.add(letter)
-    _event(session, item, user, None, f"发出{letter.kind_label} {number}，答复期限 {deadline.isoformat()}", kind="letter")
-    session.flush()
-    return letter
-
-
-def record_response(session: Session, letter: EscalationLetter, user: User, text: str, today: dt.date) -> None:
-    text = (text or "").strip()
-    if not text:
-        raise ValueError("请填写答复内容。")
-    letter.response, letter.responded_at = text[:5000], today
-    late = "（逾期答复）" if today > letter.response_deadline else ""
-    _event(session, letter.item, user, None, f"{letter.kind_label} {letter.number} 收到答复{late}：{text[:200]}",
-           kind="response")
+# letters (一函两书): evalsite/services/letters.py (draft → approve → number and issue)
 
 
 # ---------------------------------------------------------------- closing report

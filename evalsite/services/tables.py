@@ -132,11 +132,11 @@ def area_facts(session: Session, campaign: Campaign, unit_ids=None) -> list[T.Ar
 
 
 def escalation_facts(session: Session, campaign: Campaign, unit_ids=None) -> list[T.EscalationFacts]:
-    """c19: 意见书 and 建议书 (the "两书"); rectified when their item was accepted."""
+    """c19: issued 意见书 and 建议书 (the "两书"; drafts do not count); rectified when their item was accepted."""
     q = (select(Enterprise.unit_id, RectificationItem.status).select_from(EscalationLetter)
          .join(Enterprise, Enterprise.id == EscalationLetter.enterprise_id)
          .join(RectificationItem, RectificationItem.id == EscalationLetter.item_id)
-         .where(EscalationLetter.campaign_id == campaign.id,
+         .where(EscalationLetter.campaign_id == campaign.id, EscalationLetter.status == "issued",
                 EscalationLetter.kind.in_(("opinion", "recommendation"))))
     if unit_ids is not None:
         q = q.where(Enterprise.unit_id.in_(list(unit_ids)))

@@ -17,7 +17,7 @@ def exp(anon=LOGIN, ent_a=403, ent_b=403, district_other=403, evaluator=403, cit
 
 
 def _state(world, session):
-    """Enterprise A: an issued report v1 with items and a letter, and a draft v2 (built once)."""
+    """Enterprise A: an issued report v1 with items, an issued letter and a letter draft, a draft v2 (built once)."""
     if session.scalar(select(ReportVersion.id)) is not None:
         return
     app = session.info["app"]
@@ -25,7 +25,7 @@ def _state(world, session):
     with app.test_request_context(), app.app_context():
         from evalsite.db import db
         from evalsite.models import Campaign, Enterprise, User
-        from evalsite.services import rectification as R
+        from evalsite.services import letters as L
         from evalsite.services import reports as S
 
         s = db.session
@@ -34,7 +34,8 @@ def _state(world, session):
         S.approve(v, city)
         S.issue(s, v, district)
         item = s.scalar(select(RectificationItem).where(RectificationItem.owner == "both"))
-        R.issue_letter(s, item, "opinion", city, v.issue_date)
+        L.issue_letter(s, item, "opinion", city, v.issue_date, approver=district)
+        L.draft_letter(s, item, "reminder", district, v.issue_date)
         s.add(RectificationEvidence(item_id=item.id, filename="a.pdf", stored_name="evid-test.pdf",
                                     content_type="application/pdf", size=8, sha256="0" * 64))
         S.draft_report(s, s.get(Campaign, world.campaign.id), s.get(Enterprise, world.ent_a.id), district)
@@ -53,7 +54,9 @@ def _ids(session):
     draft = session.scalar(select(ReportVersion).where(ReportVersion.status == "draft"))
     item = session.scalar(select(RectificationItem).where(RectificationItem.owner == "both"))
     return dict(issued=issued.id, code=issued.verify_code, draft=draft.id, item=item.id,
-                report=issued.report_id, letter=session.scalar(select(EscalationLetter.id)),
+                report=issued.report_id,
+                letter=session.scalar(select(EscalationLetter.id).where(EscalationLetter.status == "issued")),
+                letter_draft=session.scalar(select(EscalationLetter.id).where(EscalationLetter.status == "draft")),
                 evidence=session.scalar(select(RectificationEvidence.id)))
 
 
@@ -94,6 +97,18 @@ ROUTES = [
     Case("reports.letter_create", lambda w: f"/reports/items/{IDS['item']}/letters", exp(city=400), "POST",
          data=lambda w: {"kind": "bogus"}),
     Case("reports.letter_pdf", lambda w: f"/reports/letters/{IDS['letter']}/pdf", exp(ent_a=200, evaluator=200)),
+    Case("reports.letter_pdf", lambda w: f"/reports/letters/{IDS['letter_draft']}/pdf", exp(),
+         note="a draft: only the administrators who may issue it preview it"),
+    Case("reports.letter", lambda w: f"/reports/letters/{IDS['letter_draft']}", exp()),
+    Case("reports.letter", lambda w: f"/reports/letters/{IDS['letter']}", exp()),
+    Case("reports.letter_edit", lambda w: f"/reports/letters/{IDS['letter_draft']}/edit", exp(city=400), "POST",
+         data=lambda w: {"addressee": "", "facts": ""}),
+    Case("reports.letter_approve", lambda w: f"/reports/letters/{IDS['letter']}/approve", exp(city=409), "POST"),
+    Case("reports.letter_issue_confirm", lambda w: f"/reports/letters/{IDS['letter_draft']}/issue", exp(city=409),
+         note="a draft must be approved before the confirmation page"),
+    Case("reports.letter_issue", lambda w: f"/reports/letters/{IDS['letter']}/issue", exp(city=409), "POST",
+         data=lambda w: {"revision": "1", "confirm": "y"}),
+    Case("reports.letter_discard", lambda w: f"/reports/letters/{IDS['letter']}/discard", exp(city=409), "POST"),
     Case("reports.letter_response", lambda w: f"/reports/letters/{IDS['letter']}/response", exp(city=400), "POST",
          data=lambda w: {"response": ""}),
     Case("reports.escalations", lambda w: "/reports/escalations", exp(district_other=200, evaluator=200)),

@@ -78,11 +78,14 @@ def test_annex2_landscape_with_text_columns(tmp_path):
                                         ("opinion", "工会劳动法律监督意见书"),
                                         ("recommendation", "工会劳动法律监督建议书")])
 def test_letters_have_title_law_and_escaped_names(kind, title, tmp_path):
+    from scoring.laws import default_laws
+
+    basis = [a.quoted for a in default_laws().cite(["集体合同规定 32", "劳动合同法 51"])]
     data = LetterData(kind=kind, number="威工监〔2021〕3号",
                       addressee="威海市人力资源和社会保障局" if kind == "recommendation" else HOSTILE_NAME,
                       enterprise_name=HOSTILE_NAME, issuer="威海市总工会", date=D,
-                      facts=["收到书面要约后超过20日未予书面回应。", LONG_DESC],
-                      response_deadline=dt.date(2021, 5, 12),
+                      facts=["收到书面要约后超过20日未予书面回应。", LONG_DESC], legal_basis=basis,
+                      response_deadline=dt.date(2021, 5, 12), contact="王主任 0631-5200000",
                       prior_notice="本会已于2021年4月1日发出《工会劳动法律监督意见书》，该单位逾期未予整改。"
                       if kind == "recommendation" else "")
     pdf = render_letter(data)
@@ -90,7 +93,18 @@ def test_letters_have_title_law_and_escaped_names(kind, title, tmp_path):
     assert title in f and HOSTILE_NAME in f
     assert "工会劳动法律监督办法" in f and "集体合同规定》第三十二条" in f and "劳动合同法》第五十一条" in f
     assert "2021年5月12日" in f
+    # GB/T 9704 elements: 发文机关标志, 发文字号, 主送机关, 落款, 成文日期 in Chinese, 印章位置, 附注
+    assert f.count("威海市总工会") >= 2 and "威工监〔2021〕3号" in f and "印章位置" in f
+    assert f"{D.year}年{D.month}月{D.day}日" in f and "联系人及电话：王主任" in f
+    assert ("附件：回执" in f) == (kind != "recommendation")
     assert_fonts_embedded(pdf, tmp_path)
+
+
+def test_letter_draft_has_no_number_and_says_so(tmp_path):
+    data = LetterData(kind="opinion", number="", addressee="某公司", enterprise_name="某公司", issuer="威海市总工会",
+                      date=D, facts=["事实。"], draft=True)
+    f = flat(pdf_text(render_letter(data), tmp_path))
+    assert "文号于编号出具时生成" in f and "草稿" in f
 
 
 def test_letter_rejects_unknown_kind():

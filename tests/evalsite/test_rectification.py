@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from evalsite.models import EscalationLetter, RectificationEvent, RectificationItem, Report, ReportVersion
 from evalsite.services.rectification import add_working_days
+from tests.evalsite.test_letters import issue_via_pages
 from tests.evalsite.test_reports_workflow import TODAY, draft_approve_issue, make_result, today  # noqa: F401
 from tests.evalsite.confirm_support import confirmed_post
 
@@ -99,7 +100,7 @@ def test_escalation_list_letters_and_export(app, world, session, login_as, today
     # letters: 意见书 then 建议书, with their response deadlines, recorded as events
     day = app.config["TODAY"]
     for kind in ("opinion", "recommendation"):
-        assert login_as(world.city).post(f"/reports/items/{refused.id}/letters", data={"kind": kind}).status_code == 302
+        issue_via_pages(login_as, world, session, refused, kind)
     session.expire_all(); session.rollback()
     letters = {x.kind: x for x in session.scalars(select(EscalationLetter))}
     assert letters["opinion"].response_deadline == add_working_days(day, 15)

@@ -168,6 +168,8 @@ RULE = """rules:
     deadline_days: 30
     owner: 双方
     basis: 测试依据
+    fact: 未按规定书面答复
+    laws: [集体合同规定 32]
 """
 
 
@@ -195,6 +197,12 @@ def test_rule_errors_name_the_file_and_rule():
     bad("{indicator: B2, below: full}", "{rate: joy, below_target: true}", "p.yaml 规则 P-TEST-01：比率触发条件")
     bad('"{code} 得 {points} 分"', '"{rate:.1%}"', "p.yaml 规则 P-TEST-01：描述模板变量 'rate' 不适用于 indicator")
     bad("    basis: 测试依据\n", "", "p.yaml 规则 P-TEST-01：缺少字段 basis")
+    bad("    fact: 未按规定书面答复\n", "", "p.yaml 规则 P-TEST-01：缺少字段 fact")
+    bad("fact: 未按规定书面答复", "fact: B2 得 1 分", "p.yaml 规则 P-TEST-01：fact 是写给企业的事实陈述")
+    bad("fact: 未按规定书面答复", "fact: 见 P-PROC-01", "p.yaml 规则 P-TEST-01：fact 是写给企业的事实陈述")
+    bad("    laws: [集体合同规定 32]\n", "", "p.yaml 规则 P-TEST-01：缺少 laws")
+    bad("laws: [集体合同规定 32]", "laws: [集体合同规定 99]", "p.yaml 规则 P-TEST-01：法律条文 集体合同规定 99 不在")
+    bad("laws: [集体合同规定 32]", "laws: [第32条]", "p.yaml 规则 P-TEST-01：法律条文引用 '第32条' 应形如")
 
 
 def test_duplicate_rule_code():
@@ -204,3 +212,24 @@ def test_duplicate_rule_code():
 
 def test_rules_file_loads_without_a_system_too():
     assert len(parse_rules(PROBLEMS_FILE.read_text(encoding="utf-8"), "problems.yaml")) == 19
+
+
+def test_every_default_rule_has_a_plain_fact_and_cited_articles():
+    from scoring.laws import default_laws
+
+    for rule in default_rules():
+        assert rule.fact and rule.laws, rule.code
+        for art in default_laws().cite(rule.laws):
+            assert art.quoted.startswith("《") and "第" in art.citation and len(art.text) > 10
+
+
+def test_a_problem_carries_its_letter_fact_without_codes_or_scores():
+    import re
+
+    found = problems(external={"B6": "none", "D2": "none", "A3": "none"})
+    assert found
+    for p in found:
+        assert p.fact.endswith("。"), p
+        assert not re.search(r"P-[A-Z]+-\d|\b[A-E]\d\b|满分|\d{4}-\d{2}-\d{2}", p.fact), p.fact
+    disc = next(p for p in found if p.code == "P-DISC-01")
+    assert disc.fact == "企业自评结果与外部评估结果差异较大：企业自评85分，外部评估72分，相差13分。"
