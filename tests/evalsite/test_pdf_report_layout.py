@@ -10,6 +10,7 @@ from sqlalchemy import select
 from evalsite.models import ReportVersion
 from evalsite.pdf.common import HEADER_INDENT, HEADER_SIZE, font
 from evalsite.pdf.report import render_report, running_header
+from tests.evalsite.confirm_support import confirmed_post
 from tests.evalsite.test_pdf_report import LONG_DESC, sample_report, tools_or_skip
 from tests.evalsite.test_reports_workflow import make_result, today  # noqa: F401
 
@@ -67,8 +68,8 @@ def test_the_saved_remarks_reach_the_issued_pdf(app, world, session, login_as, t
     v = session.scalar(select(ReportVersion))
     resp = client.post(f"/reports/versions/{v.id}/edit", data={"remarks": "外部评估得分已复核，无误。"})
     assert resp.status_code == 302, resp.data.decode()[:300]
-    assert login_as(world.city).post(f"/reports/versions/{v.id}/approve").status_code == 302
-    assert login_as(world.district_a).post(f"/reports/versions/{v.id}/issue").status_code == 302
+    assert confirmed_post(login_as(world.city), f"/reports/versions/{v.id}/approve").status_code == 302
+    assert confirmed_post(login_as(world.district_a), f"/reports/versions/{v.id}/issue").status_code == 302
     session.expire_all(); session.rollback()
     issued = session.get(ReportVersion, v.id)
     assert issued.status == "issued" and issued.remarks == "外部评估得分已复核，无误。"
