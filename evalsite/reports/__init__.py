@@ -14,7 +14,8 @@ BLUEPRINTS = [bp, verify_bp]
 
 
 def register_cli(app):
-    from .cli import export_tables, render_reports
+    from .cli import export_tables, render_reports, sync_rectification_items
 
     app.cli.add_command(render_reports)
     app.cli.add_command(export_tables)
+    app.cli.add_command(sync_rectification_items)

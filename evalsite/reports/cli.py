@@ -72,3 +72,24 @@ def export_tables(campaign_code, out_dir):
     for name, data in files.items():
         (out / name).write_bytes(data)
         click.echo(str(out / name))
+
+
+@click.command("sync-rectification-items")
+@campaign_option
+@with_appcontext
+def sync_rectification_items(campaign_code):
+    """Give every problem of every issued report its own item (reports issued when items were per code)."""
+    from sqlalchemy import select
+
+    from ..db import writing
+    from ..models import Report, ReportVersion
+    from ..services.rectification import create_items
+
+    campaign = resolve_campaign(campaign_code)
+    with writing():
+        versions = db.session.scalars(select(ReportVersion).join(Report).where(
+            Report.campaign_id == campaign.id, Report.kind == "evaluation",
+            ReportVersion.status.in_(("issued", "superseded"))).order_by(Report.number, ReportVersion.version)).all()
+        made = sum(len(create_items(db.session, v)) for v in versions)
+        db.session.commit()
+    click.echo(f"已核对 {len(versions)} 个已出具版本，新建整改项 {made} 项。")

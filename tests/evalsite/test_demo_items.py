@@ -6,10 +6,10 @@ import datetime as dt
 import subprocess
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from evalsite.demo import seed
-from evalsite.models import RectificationItem, Report, ReportVersion
+from evalsite.models import EscalationLetter, RectificationEvent, RectificationItem, Report, ReportVersion
 from evalsite.pdf.common import fmt_date
 from evalsite.services import reports as S
 from scoring.problems import instance_key
@@ -70,3 +70,30 @@ def test_a_corrected_version_prints_the_tracked_deadlines(app, session):
         later = S.preview_data(draft, newer.issue_date + dt.timedelta(days=40))
     previewed = {instance_key(p["code"], p.get("indicator")): p["deadline"] for p in later["problems"]}
     assert all(previewed[k] == second[k] for k in previewed.keys() & second.keys())
+
+
+def test_sync_command_adds_the_items_a_per_code_loop_left_out(app, session):
+    with app.app_context():
+        seed(session, enterprises=60)
+    items = session.scalars(select(RectificationItem)).all()
+    # as before one item per code: drop the second instance of each code (and its history)
+    lettered = set(session.scalars(select(EscalationLetter.item_id)))
+    revoked = set(session.scalars(select(ReportVersion.report_id).where(ReportVersion.status == "revoked")))
+    seen, gone = set(), []
+    for item in sorted(items, key=lambda i: i.id):  # a revoked report gets no new obligations: left alone
+        if ((item.report_id, item.code) in seen and item.status == "open" and item.id not in lettered
+                and item.report_id not in revoked):
+            gone.append(item.id)
+        seen.add((item.report_id, item.code))
+    session.execute(delete(RectificationEvent).where(RectificationEvent.item_id.in_(gone)))
+    session.execute(delete(RectificationItem).where(RectificationItem.id.in_(gone)))
+    session.commit()
+    dropped = len(gone)
+    assert dropped > 0
+    result = app.test_cli_runner().invoke(args=["sync-rectification-items"])
+    assert result.exit_code == 0, result.output
+    assert f"新建整改项 {dropped} 项" in result.output
+    session.expire_all()
+    assert len(session.scalars(select(RectificationItem)).all()) == len(items)
+    again = app.test_cli_runner().invoke(args=["sync-rectification-items"])
+    assert "新建整改项 0 项" in again.output
