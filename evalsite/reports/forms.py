@@ -29,7 +29,8 @@ class SubmitItemForm(FlaskForm):
 
 class ReviewForm(FlaskForm):
     action = SelectField("验收结论", choices=[("accept", "验收通过"), ("return", "退回重改")])
-    comment = TextAreaField("意见", validators=[Optional(), Length(max=2000, message="不超过2000字")])
+    comment = TextAreaField("意见（退回时必填，责任方将看到）",
+                            validators=[Optional(), Length(max=2000, message="不超过2000字")])
 
 
 class LetterForm(FlaskForm):

@@ -1,6 +1,8 @@
 """Rectification pages: an item, answers with evidence, review, the escalation list (letters: letter_views)."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,6 +14,7 @@ from ..errors import abort_zh
 from ..models import EscalationLetter, RectificationEvidence, RectificationItem
 from ..models.orgs import Enterprise, ReportingUnit
 from ..services import rectification as rsvc
+from ..services import review_history as history
 from ..services.evidence import UploadRejected, send_stored, store_upload
 from ..services.reports import Conflict
 from . import bp
@@ -33,7 +36,8 @@ def _render_item(item, status=200, submit_form=None, review_form=None, letter_fo
         q = q.where(EscalationLetter.status == "issued")  # drafts are the administrators' working papers
     letters = db.session.scalars(q).all()
     return render_template(
-        "reports/item.html", item=item, letters=letters, today=_today(),
+        "reports/item.html", item=item, letters=letters, today=_today(), history=item_history(item),
+        returned=last_return(item),
         submit_form=submit_form or SubmitItemForm(measures=item.measures), review_form=review_form or ReviewForm(),
         letter_form=letter_form or LetterForm(), response_form=ResponseForm(),
         may_respond=rsvc.can_respond(current_user, item), may_review=rsvc.can_review(db.session, current_user, item),
@@ -91,8 +95,8 @@ def item_review(item_id):
     try:
         if form.action.data == "accept":
             rsvc.accept(db.session, item, current_user, form.comment.data or "")
-        else:
-            rsvc.return_item(db.session, item, current_user, form.comment.data or "")
+        else:  # a return needs its reason, as every return of the platform does
+            rsvc.return_item(db.session, item, current_user, history.clean_reason(form.comment.data))
     except Conflict as exc:
         abort_zh(409, str(exc))
     except ValueError as exc:
@@ -100,8 +104,32 @@ def item_review(item_id):
         return _render_item(item, 400, review_form=form)
     audit.record(f"rectification.{form.action.data}", "rectification_item", item.id, f"{item.code} {item.status_label}")
     db.session.commit()
-    flash(f"已{item.status_label}。", "success")
+    flash("已验收通过。" if item.status == "accepted" else
+          f"已退回整改，责任方（{item.owner_label}）将在整改项页面看到退回原因。", "success")
     return redirect(url_for("reports.item", item_id=item.id))
+
+
+EVENT_LABELS = {"submitted": "提交整改情况", "accepted": "验收通过", "returned": "退回整改", "open": "生成整改项"}
+
+
+def item_history(item) -> list[dict]:
+    """The item's events in the shape of every review history (``_history.html``)."""
+    rows = []
+    for e in item.events:
+        if e.kind == "status":
+            what = EVENT_LABELS.get(e.to_status or "", "状态变更")
+        else:
+            what = {"letter": "发出监督文书", "response": "记录文书答复"}.get(e.kind, "处理")
+        rows.append(dict(at=e.at, who=e.username, what=what, reason=e.comment or ""))
+    return rows
+
+
+def last_return(item):
+    """The return the responsible side still has to act on (shown prominently on the item page)."""
+    if item.status != "returned":
+        return None
+    event = next((e for e in reversed(item.events) if e.kind == "status" and e.to_status == "returned"), None)
+    return SimpleNamespace(username=event.username, at=event.at, reason=event.comment or "") if event else None
 
 
 @bp.get("/evidence/<int:evidence_id>")
