@@ -4,11 +4,11 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import abort, current_app, flash, redirect, send_file, url_for
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import audit
+from .. import audit, confirm
 from ..access import enterprise_or_403, roles_required, scope_enterprises
 from ..db import db
 from ..models import Enterprise
@@ -19,6 +19,15 @@ from ..services import surveys as svc
 from . import bp
 from .forms import ActionForm, BallotForm, LinkSettingsForm
 from .views import MANAGERS, campaign_or_404, link_or_404, runs_link
+
+
+def _link_token(link) -> str:
+    return confirm.fingerprint("survey_link", link.id, link.status, link.token, link.opens_on, link.closes_on,
+                               link.daily_cap)
+
+
+def _link_subject(link) -> str:
+    return f"{link.enterprise.name} · {link.audience_label}链接"
 
 
 def _back(link):
@@ -69,6 +78,15 @@ def link_settings(link_id: int):
         errors = "；".join(e for errs in form.errors.values() for e in errs)
         flash(f"未保存：{errors}", "error")
         return _back(link), 303
+    if form.status.data == "closed" and link.status != "closed":  # confirm, then act (issue 11)
+        page = confirm.gate(_link_token(link), title="关闭问卷链接", subject=_link_subject(link),
+                            consequences=["此链接立即停止收集答卷，扫码或打开链接将看到“问卷已关闭”。",
+                                          "已收到的答卷全部保留；之后可以重新开放。"],
+                            action_url=url_for(".link_settings", link_id=link.id), button="确认关闭链接",
+                            back_url=_back(link).location, hidden={k: request.form.get(k, "") for k in (
+                                "status", "opens_on", "closes_on", "daily_cap")})
+        if page is not None:
+            return page
     link.status, link.opens_on, link.closes_on, link.daily_cap = (form.status.data, form.opens_on.data,
                                                                   form.closes_on.data, form.daily_cap.data)
     audit.record("survey.link_settings", "survey_link", link.id, f"问卷链接设为{link.status_label}",
@@ -86,6 +104,13 @@ def rotate_link(link_id: int):
         abort(409)
     if not ActionForm().validate_on_submit():
         abort(400)
+    page = confirm.gate(_link_token(link), title="更换问卷链接", subject=_link_subject(link),
+                        consequences=["旧链接、旧二维码和已张贴的旧海报立即失效，不能恢复。",
+                                      "生成新链接：请下载新海报并重新张贴。", "已收到的答卷不受影响。"],
+                        action_url=url_for(".rotate_link", link_id=link.id), button="确认更换链接",
+                        back_url=_back(link).location, danger=True)
+    if page is not None:
+        return page
     fresh = svc.rotate(db.session, link)
     audit.record("survey.rotate", "survey_link", link.id, f"更换问卷链接（新链接 {fresh.id}）")
     db.session.commit()

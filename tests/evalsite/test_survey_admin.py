@@ -12,6 +12,7 @@ from evalsite.models import Campaign, SurveyDefinition, SurveyLink
 from surveys import default_definition
 from surveys.definition import DEFINITIONS_DIR
 from tests.evalsite.survey_support import full_post, make_links
+from tests.evalsite.confirm_support import confirmed_post
 
 
 def _refresh(session):
@@ -83,7 +84,7 @@ def test_link_settings_close_schedule_and_validate(app, login_as, session, world
     links = make_links(app, session, world)
     link = links[(world.ent_a.id, "worker")]
     client = login_as(world.ent_a_union)
-    assert client.post(f"/surveys/links/{link.id}/settings", data={"status": "closed"}).status_code == 302
+    assert confirmed_post(client, f"/surveys/links/{link.id}/settings", {"status": "closed"}).status_code == 302
     assert app.test_client().get(f"/s/{link.token}").status_code == 410
     resp = client.post(f"/surveys/links/{link.id}/settings",
                        data={"status": "open", "opens_on": "2021-04-10", "closes_on": "2021-04-01"})
@@ -100,7 +101,7 @@ def test_rotation_gives_a_new_token_and_410_for_the_old(app, login_as, session, 
     links = make_links(app, session, world)
     link = links[(world.ent_a.id, "worker")]
     client = login_as(world.city)
-    assert client.post(f"/surveys/links/{link.id}/rotate").status_code == 302
+    assert confirmed_post(client, f"/surveys/links/{link.id}/rotate").status_code == 302
     assert client.post(f"/surveys/links/{link.id}/rotate").status_code == 409
     resp = app.test_client().get(f"/s/{link.token}")
     assert resp.status_code == 410 and "此链接已失效" in resp.get_data(as_text=True)
@@ -150,3 +151,22 @@ def test_cli_prints_open_links_and_creates_missing(app, session, world):
 @pytest.mark.parametrize("path", ["/surveys/", "/surveys/definitions"])
 def test_admin_pages_render_without_data(login_as, world, path):
     assert login_as(world.city).get(path).status_code == 200
+
+
+def test_closing_and_rotating_a_link_ask_for_confirmation(app, login_as, session, world):
+    from tests.evalsite.confirm_support import confirmation_token
+
+    links = make_links(app, session, world)
+    link = links[(world.ent_a.id, "worker")]
+    client = login_as(world.ent_a_union)
+    first = client.post(f"/surveys/links/{link.id}/settings", data={"status": "closed"})
+    assert first.status_code == 200 and "停止收集答卷" in first.get_data(as_text=True)
+    assert app.test_client().get(f"/s/{link.token}").status_code == 200  # still open
+    token = confirmation_token(first)
+    # the link changes in between (a new daily cap): the old confirmation is stale
+    assert client.post(f"/surveys/links/{link.id}/settings", data={"status": "open", "daily_cap": "80"}).status_code == 302
+    stale = client.post(f"/surveys/links/{link.id}/settings", data={"status": "closed", "confirm": token})
+    assert stale.status_code == 409 and app.test_client().get(f"/s/{link.token}").status_code == 200
+    page = client.post(f"/surveys/links/{link.id}/rotate")
+    assert page.status_code == 200 and "旧二维码" in page.get_data(as_text=True)
+    assert app.test_client().get(f"/s/{link.token}").status_code == 200  # not rotated yet

@@ -7,6 +7,7 @@ from evalsite.models import Submission
 from surveys import disclosure
 from tests.evalsite.survey_support import make_links
 from tests.evalsite.test_survey_results import add
+from tests.evalsite.confirm_support import confirmed_post
 
 
 def client_for(app, account):
@@ -68,8 +69,8 @@ def test_each_side_runs_only_the_link_of_its_own_people(app, login_as, session, 
         assert ("职工问卷由本企业工会" if refused == "worker" else "企业方问卷由本企业企业方") in resp.get_data(as_text=True)
     for method, url, data in link_requests(link[runs])[2:5]:  # read-only ones first: rotate would change the id
         assert getattr(client, method)(url, data=data).status_code == 200, url
-    assert client.post(f"/surveys/links/{link[runs].id}/settings", data={"status": "closed"}).status_code == 302
-    assert client.post(f"/surveys/links/{link[runs].id}/rotate").status_code == 302
+    assert confirmed_post(client, f"/surveys/links/{link[runs].id}/settings", {"status": "closed"}).status_code == 302
+    assert confirmed_post(client, f"/surveys/links/{link[runs].id}/rotate").status_code == 302
     page = client.get(f"/surveys/enterprises/{world.ent_a.id}").get_data(as_text=True)
     assert f"/surveys/links/{link[refused].id}/" not in page
 
