@@ -13,7 +13,6 @@ from evalsite.pdf.report import render_report, running_header
 from tests.evalsite.confirm_support import confirmed_post
 from tests.evalsite.test_pdf_report import LONG_DESC, sample_report, tools_or_skip
 from tests.evalsite.test_reports_workflow import make_result, today  # noqa: F401
-from tests.evalsite.confirm_support import confirmed_post
 
 LONG_NAME = "威海市环翠区高新技术产业开发区精密机械制造与智能装备研发销售及技术服务集团股份有限公司第一分公司环翠区分支机构（筹建处）"[:60]
 assert len(LONG_NAME) == 60
