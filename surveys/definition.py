@@ -21,6 +21,7 @@ from .conditions import Condition, parse_condition
 from .errors import DefinitionError
 from .questions import QUESTION_TYPES
 from .rules import RateRule, parse_rules
+from .yaml_limits import YamlLimitExceeded, bounded_load
 
 SUPPORTED_SCHEMA_VERSIONS = (1,)
 AUDIENCES = ("worker", "employer")
@@ -200,7 +201,9 @@ def _question(data: object, earlier: dict[str, Question], source: str) -> Questi
 def parse_definition(text: str, source: str = "<string>") -> Definition:
     """Parse YAML text; raise :class:`DefinitionError` naming the first problem."""
     try:
-        data = yaml.safe_load(text)
+        data = bounded_load(text)  # aliases, nesting and expanded size refused before expansion
+    except YamlLimitExceeded as exc:
+        raise DefinitionError(source, None, str(exc)) from exc
     except yaml.YAMLError as exc:
         raise DefinitionError(source, None, f"YAML 格式错误：{exc}") from exc
     if not isinstance(data, Mapping):

@@ -50,6 +50,9 @@ def _text(value) -> str:
 def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    from .xlsx_reading import check_workbook
+
+    check_workbook(data)  # a DTD, or too many rows, columns or cells: refused before openpyxl parses
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
