@@ -178,6 +178,7 @@ class PublicLink:
     daily_cap: int | None
     ballots_required: bool
     definition_hash: str | None
+    enterprise_name: str  # shown on every survey page, so a worker knows whose questionnaire it is
     headcount: int  # at enrolment, else the enterprise's
 
     @property
@@ -197,7 +198,7 @@ _PUBLIC_LINK = (
            SurveyLink.ballots_required,
            case((SurveyLink.audience == "worker", Campaign.worker_definition_hash),
                 else_=Campaign.employer_definition_hash),
-           Enrolment.headcount, Enterprise.headcount)
+           Enterprise.name, Enrolment.headcount, Enterprise.headcount)
     .join(Campaign, Campaign.id == SurveyLink.campaign_id)
     .outerjoin(Enrolment, and_(Enrolment.campaign_id == SurveyLink.campaign_id,
                                Enrolment.enterprise_id == SurveyLink.enterprise_id))
@@ -209,8 +210,8 @@ def public_link(session: Session, token: str) -> PublicLink | None:
     row = session.connection().execute(_PUBLIC_LINK, {"token": token}).first()
     if row is None:
         return None
-    *fields, enrolled, employed = row
-    return PublicLink(*fields, headcount=enrolled or employed or 0)
+    *fields, name, enrolled, employed = row
+    return PublicLink(*fields, enterprise_name=name or "", headcount=enrolled or employed or 0)
 
 
 # ---------------------------------------------------------------- ballot codes

@@ -6,10 +6,12 @@ a timeout without losing anything.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
 from surveys import Definition, is_visible, validate_answers
+from surveys.conditions import AllOf, AnyOf, Match, MeanAtLeast
 from surveys.definition import Question, Section
 
 BAD_BYTES = "含有无法识别的字符，请重新输入"
@@ -20,6 +22,8 @@ class Shown:
     question: Question
     conditional: bool = False  # depends on an answer on the same page (shown with a hint without JS)
     hint: str = ""
+    number: int = 0  # runs through the whole questionnaire, whatever the page
+    condition: str = ""  # the display condition as JSON, for survey.js to hide/show it on the page
 
 
 @dataclass
@@ -31,6 +35,25 @@ class Page:
     hidden: list[tuple[str, str]]  # other pages' answers, as (name, value)
     errors: dict[str, str] = field(default_factory=dict)
     last: bool = False
+
+    @property
+    def error_list(self) -> list[tuple[str, str, str]]:
+        """(anchor id, what the question is called, message) in page order, the ballot code first."""
+        out = [("ballot", "作答码", self.errors["_ballot"])] if "_ballot" in self.errors else []
+        out += [(f"q-{s.question.code}", f"第{s.number}题“{s.question.text}”", self.errors[s.question.code])
+                for s in self.shown if s.question.code in self.errors]
+        return out
+
+    @property
+    def first_error(self) -> str | None:
+        """The element id of the first refused question (``q-W06``, ``ballot``), for the URL anchor."""
+        found = self.error_list
+        return found[0][0] if found else None
+
+    @property
+    def done(self) -> int:
+        """Pages finished, for the progress bar: the last page shows less than 100 % until it is submitted."""
+        return self.index
 
 
 def raw_answers(definition: Definition, form) -> dict[str, list[str]]:
@@ -78,20 +101,52 @@ def _hint(definition: Definition, question: Question) -> str:
         return ""
     labels = "、".join(f"“{o.label}”" for o in target.options if o.code in values)
     verb = "未选" if getattr(cond, "negate", False) else "选"
-    return f"（上面“{target.text}”{verb}{labels}时回答）"
+    return f"（上面“{target.text}”{verb}{labels}时{'必答' if question.required else '回答'}）"
+
+
+def condition_data(cond) -> dict:
+    """A display condition in the small JSON form survey.js evaluates."""
+    if isinstance(cond, Match):
+        return {"q": cond.question, ("not" if cond.negate else "in"): sorted(cond.values)}
+    if isinstance(cond, (AllOf, AnyOf)):
+        return {"all" if isinstance(cond, AllOf) else "any": [condition_data(c) for c in cond.items]}
+    if isinstance(cond, MeanAtLeast):
+        return {"mean": list(cond.codes), "min": cond.threshold}
+    raise TypeError(f"unknown condition {cond!r}")
+
+
+_NUMBERS: dict[str, dict[str, int]] = {}  # by definition hash: content-addressed, safe to keep
+
+
+def question_numbers(definition: Definition) -> dict[str, int]:
+    """Question code → its number in the whole questionnaire (1, 2, … across pages)."""
+    found = _NUMBERS.get(definition.hash)
+    if found is None:
+        found = _NUMBERS[definition.hash] = {q.code: i for i, q in enumerate(definition.questions, 1)}
+    return found
+
+
+def share_description(definition: Definition) -> str:
+    """The first sentence of the introduction: the share card's text when the link is forwarded."""
+    intro = " ".join((definition.intro or "").split())
+    first, dot, _ = intro.partition("。")
+    return (first + dot)[:120]
 
 
 def shown_questions(definition: Definition, section: Section, previous: dict) -> list[Shown]:
     """Questions of the section to render, given the answers of earlier pages."""
     here = {q.code for q in section.questions}
+    numbers = question_numbers(definition)
     out = []
     for q in section.questions:
+        number = numbers[q.code]
         if q.show_if is None:
-            out.append(Shown(q))
+            out.append(Shown(q, number=number))
         elif set(q.show_if.questions()) & here:
-            out.append(Shown(q, True, _hint(definition, q)))
+            out.append(Shown(q, True, _hint(definition, q), number,
+                             json.dumps(condition_data(q.show_if), ensure_ascii=False, separators=(",", ":"))))
         elif is_visible(q, previous):
-            out.append(Shown(q))
+            out.append(Shown(q, number=number))
     return out
 
 

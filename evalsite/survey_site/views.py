@@ -1,6 +1,9 @@
-"""The public questionnaire at /s/<token>: phone pages, idempotent submit.
+"""The public questionnaire at /s/<token>: phone pages, post/redirect/get, idempotent submit.
 
-No login, no JavaScript needed, nothing identifying stored or logged. The
+No login, no JavaScript needed, nothing identifying stored or logged. Every
+POST answers with a 303 to a GET page (``draft.py`` says where the answers
+wait meanwhile and why), so the phone's back button never meets a POST. The
+status a refused page deserves (400, 409, 429) is carried to that GET. The
 blueprint is exempt from the global CSRF check and validates the token itself,
 so an expired token re-renders the page with everything typed kept.
 """
@@ -9,26 +12,28 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from flask import current_app, make_response, render_template, request
+from flask import current_app, make_response, redirect, render_template, request, send_from_directory
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
+from werkzeug.exceptions import default_exceptions
 
 from surveys import Definition, ballots, prune_hidden, validate_answers
 
-from ..timefmt import local_today
 from ..db import db
 from ..errors import MESSAGES, abort_zh
 from ..services import surveys as svc
-from . import bp
-from .pages import accumulated, bad_bytes, build_page, next_index, raw_answers
+from . import ASSET_TYPES, ASSETS, asset_version, bp, draft
+from .pages import accumulated, bad_bytes, build_page, next_index, raw_answers, share_description
 
 MAX_BODY = 64 * 1024
+YEAR = 365 * 86400
 DONE_COOKIE = "sdone"
-THANKS_CACHED = 256  # thank-you pages kept per process, by (token, definition)
+THANKS_CACHED = 256  # thank-you pages kept per process, by link token
 LIMIT_MESSAGES = {
     "burst": "这份问卷一分钟内收到的答卷太多，为防止刷票暂停接收。您的答案都已保留在本页，请过一分钟再点“提交”。",
     "cap": "今天通过此链接提交的答卷已达上限，请明天再提交（您的答案已保留在本页）。",
 }
 CSRF_MESSAGE = "页面停留时间较长，安全校验已过期。您填写的内容都已保留，请再点一次按钮。"
+FIX_MESSAGE = "请按提示修改标出的题目，其他答案已保留。"
 
 
 @bp.before_request
@@ -38,15 +43,28 @@ def _limit_body():
 
 @bp.after_request
 def _no_store(resp):
-    resp.headers["Cache-Control"] = "no-store"
+    if request.endpoint != "survey_site.asset":
+        resp.headers["Cache-Control"] = "no-store"
     resp.headers["Referrer-Policy"] = "no-referrer"
+    return resp
+
+
+@bp.get("/s/assets/<name>")
+def asset(name: str):
+    """The survey's style, script and icons. Their URLs carry the content hash (``?v=``), so a phone
+    keeps them for a year and the next pages load only their HTML; any other ``v`` is not cached."""
+    if name not in ASSET_TYPES:
+        abort_zh(404, "找不到这个文件。")
+    current = request.args.get("v") == asset_version(name)
+    resp = send_from_directory(ASSETS, name, mimetype=ASSET_TYPES[name], max_age=YEAR if current else 0)
+    resp.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable" if current else "no-cache"
     return resp
 
 
 def _error(exc):
     code = getattr(exc, "code", 500) or 500
     title, message = MESSAGES.get(code, MESSAGES[500])
-    return render_template("survey_site/message.html", title=title,
+    return render_template("survey_site/message.html", title=title, enterprise_name=getattr(exc, "enterprise", ""),
                            message=getattr(exc, "description_zh", None) or message), code
 
 
@@ -55,7 +73,7 @@ for _code in (400, 404, 405, 410, 413, 429):
 
 
 def _today() -> dt.date:
-    return local_today()
+    return dt.date.today()
 
 
 def _link(token: str) -> tuple[svc.PublicLink, Definition]:
@@ -64,7 +82,9 @@ def _link(token: str) -> tuple[svc.PublicLink, Definition]:
         abort_zh(404, "找不到这份问卷，请检查网址或重新扫描二维码。")
     problem = svc.link_problem(link, _today())
     if problem:
-        abort_zh(410, problem)
+        exc = default_exceptions[410]()
+        exc.description_zh, exc.enterprise = problem, link.enterprise_name
+        raise exc
     definition = svc.definition_by_hash(db.session, link.definition_hash)
     if definition is None:
         abort_zh(410, "此链接已失效：问卷尚未发布。")
@@ -73,9 +93,24 @@ def _link(token: str) -> tuple[svc.PublicLink, Definition]:
 
 def _render(link, definition, page, key, status=200, message=None, ballot=""):
     html = render_template("survey_site/page.html", link=link, definition=definition, page=page, key=key,
-                           csrf=generate_csrf(), message=message, ballot=ballot,
-                           total=len(definition.sections), token=link.token)
+                           csrf=generate_csrf(), message=message, ballot=ballot, enterprise_name=link.enterprise_name,
+                           share=share_description(definition), total=len(definition.sections), token=link.token)
     return html, status
+
+
+def _go(link, definition, key, index, raw, errors=None, status=200, message=None, ballot=""):
+    """Redirect to page ``index`` with the answers in the draft cookie (post/redirect/get).
+
+    The first bad question's anchor ends the URL, so even without JavaScript
+    the phone scrolls to it. A draft too large for the cookies is shown at once.
+    """
+    errors = errors or {}
+    page = draft.Draft(key, index, raw, ballot, errors, message, status)
+    first = build_page(definition, index, raw, errors).first_error if errors else None
+    resp = redirect(f"/s/{link.token}?p={index}" + (f"#{first}" if first else ""), 303)
+    if draft.write(resp, link.token, definition.hash, page):
+        return resp
+    return _render(link, definition, build_page(definition, index, raw, errors), key, status, message, ballot)
 
 
 def _again(link, definition, key, index, raw, errors=None, status=400, message=None, ballot=""):
@@ -84,8 +119,17 @@ def _again(link, definition, key, index, raw, errors=None, status=400, message=N
     Only the pages that do not store need this look-up; a submit lets the unique key decide.
     """
     if svc.key_exists(db.session, key):
-        return _thanks(link, definition)
-    return _render(link, definition, build_page(definition, index, raw, errors), key, status, message, ballot)
+        return _thanks(link)
+    return _go(link, definition, key, index, raw, errors, status, message, ballot)
+
+
+def _requested_page(last: int) -> int:
+    """``?p=`` of the URL, capped at the page the answers reached; the bare link is the first page.
+
+    The bare link is also the first entry of the phone's history, so "back" to it must show page 1.
+    """
+    p = request.args.get("p", "0")
+    return min(int(p), last) if p.isdigit() else 0
 
 
 @bp.get("/s/<token>")
@@ -93,10 +137,21 @@ def survey(token: str):
     link, definition = _link(token)
     # A slip's QR code carries its ballot code (?b=): a slip is one person, so no "already answered" question.
     ballot = ballots.normalise(request.args.get(ballots.PARAM)) if link.ballots_required else ""
-    if request.cookies.get(DONE_COOKIE) and request.args.get("again") != "1" and not ballot:
-        return render_template("survey_site/already.html", link=link, definition=definition)
-    page = build_page(definition, 0, {})
-    return _render(link, definition, page, secrets.token_urlsafe(18), ballot=ballot)
+    saved = draft.read(token, definition.hash)
+    if saved is None or request.args.get("again") == "1" or (ballot and ballot != saved.ballot):
+        if request.cookies.get(DONE_COOKIE) and request.args.get("again") != "1" and not ballot:
+            return render_template("survey_site/already.html", link=link, definition=definition,
+                                   enterprise_name=link.enterprise_name)
+        return _render(link, definition, build_page(definition, 0, {}), secrets.token_urlsafe(18), ballot=ballot)
+    index = _requested_page(saved.index)  # back to any page already reached, never past the last one
+    _, earlier, bad = accumulated(definition, saved.raw, index)
+    if bad is not None:  # an earlier page no longer holds (cannot happen through the form; a guard)
+        return _render(link, definition, build_page(definition, bad, saved.raw, earlier), saved.key, 400,
+                       FIX_MESSAGE, saved.ballot)
+    here = index == saved.index  # the message and errors belong to the page the last POST led to
+    page = build_page(definition, index, saved.raw, saved.errors if here else None)
+    return _render(link, definition, page, saved.key, saved.status if here else 200,
+                   saved.message if here else None, saved.ballot)
 
 
 @bp.post("/s/<token>")
@@ -108,11 +163,11 @@ def submit(token: str):
         request.get_data(cache=True)  # kept to check its bytes are UTF-8; bounded by max_content_length
     form = request.form
     key = form.get("_key", "")
-    if not svc.valid_key(key):
+    if not svc.valid_key(key):  # only a broken or forged form: no draft to keep, the page again
         return _render(link, definition, build_page(definition, 0, raw_answers(definition, form)),
                        secrets.token_urlsafe(18), 400, "表单已损坏，请重新填写本页。")
     raw = raw_answers(definition, form)
-    ballot = form.get("_ballot", "").strip()[:32]
+    ballot = ballots.normalise(form.get("_ballot", ""))
     index = form.get("_sec", "")
     index = int(index) if index.isascii() and index.isdigit() and len(index) < 6 and int(index) < len(definition.sections) else None
     if current_app.config.get("WTF_CSRF_ENABLED", True):
@@ -126,9 +181,13 @@ def submit(token: str):
 
 
 def _advance(link, definition, raw, index, key, ballot, nav):
-    """Validate the page, then go back, forward, or store the whole answer."""
-    if nav == "back":
-        previous, _, _ = accumulated(definition, raw, index)
+    """Validate the page, then go back, resume, forward, or store the whole answer."""
+    if nav in ("back", "resume"):
+        previous, earlier, bad = accumulated(definition, raw, index)
+        if nav == "resume":  # answers kept on the phone (localStorage) after WeChat was closed
+            if bad is not None:
+                return _again(link, definition, key, bad, raw, earlier, message=FIX_MESSAGE, ballot=ballot)
+            return _again(link, definition, key, index, raw, status=200, ballot=ballot)
         back = next_index(definition, index, previous, step=-1)
         return _again(link, definition, key, index if back is None else back, raw, status=200, ballot=ballot)
     urlencoded = request.mimetype == "application/x-www-form-urlencoded"
@@ -147,34 +206,49 @@ def _advance(link, definition, raw, index, key, ballot, nav):
         if problem:
             errors["_ballot"] = problem
     if errors:
-        return _again(link, definition, key, index, raw, errors, message="请按提示修改标出的题目，其他答案已保留。",
-                      ballot=ballot)
+        return _again(link, definition, key, index, raw, errors, message=FIX_MESSAGE, ballot=ballot)
     later = next_index(definition, index, {c: v for c, v in check.answers.items() if section_of[c] <= index})
     if later is not None:
         return _again(link, definition, key, later, raw, status=200, ballot=ballot)
     if check.errors:  # later pages show nothing, so none of their questions can fail; kept as a guard
-        return _again(link, definition, key, first_bad, raw, check.errors,
-                      message="请按提示修改标出的题目，其他答案已保留。", ballot=ballot)
+        return _again(link, definition, key, first_bad, raw, check.errors, message=FIX_MESSAGE, ballot=ballot)
     outcome = svc.record(db.session, link, definition, key, prune_hidden(definition, check.answers), _today(), ballot)
     if outcome == "ballot":  # used meanwhile (another phone, same slip): say which, keep everything
         problem = svc.ballot_problem(db.session, link, ballot) or ballots.USED
-        return _render(link, definition, build_page(definition, 0, raw, {"_ballot": problem}), key, 400,
-                       "作答码不能使用，请核对后再提交，您的答案都已保留。", ballot)
+        return _go(link, definition, key, 0, raw, {"_ballot": problem}, 400,
+                   "作答码不能使用，请核对后再提交，您的答案都已保留。", ballot)
     if outcome in LIMIT_MESSAGES:
-        return _render(link, definition, build_page(definition, index, raw), key, 429, LIMIT_MESSAGES[outcome], ballot)
-    return _thanks(link, definition)
+        return _go(link, definition, key, index, raw, status=429, message=LIMIT_MESSAGES[outcome], ballot=ballot)
+    return _thanks(link)
 
 
-def _thanks(link, definition):
-    """The thank-you page; its HTML depends on the link and definition only, so each process keeps it."""
+def _thanks(link):
+    """The answer is stored (now or by an earlier try): forget the draft, go to the thank-you page."""
+    resp = redirect(f"/s/{link.token}/thanks", 303)
+    draft.clear(resp, link.token)
+    return resp
+
+
+@bp.get("/s/<token>/thanks")
+def thanks(token: str):
+    """The thank-you page; its HTML depends on the link only, so each process keeps it.
+
+    It also leaves the "answered on this phone" cookie (random, the same for
+    nobody else), so reopening the link asks before a second answer.
+    """
     cache = current_app.extensions.setdefault("survey_thanks", {})
-    html = cache.get((link.token, definition.hash))
+    html = cache.get(token)
     if html is None:
-        html = render_template("survey_site/thanks.html", link=link, definition=definition)
+        link = svc.public_link(db.session, token) if len(token) <= 64 else None
+        definition = svc.definition_by_hash(db.session, link.definition_hash) if link else None
+        if definition is None:
+            abort_zh(404, "找不到这份问卷，请检查网址或重新扫描二维码。")
+        html = render_template("survey_site/thanks.html", link=link, definition=definition,
+                               enterprise_name=link.enterprise_name)
         if len(cache) >= THANKS_CACHED:
             cache.clear()
-        cache[(link.token, definition.hash)] = html
+        cache[token] = html
     resp = make_response(html)
-    resp.set_cookie(DONE_COOKIE, secrets.token_urlsafe(8), max_age=180 * 86400, path=f"/s/{link.token}",
+    resp.set_cookie(DONE_COOKIE, secrets.token_urlsafe(8), max_age=180 * 86400, path=f"/s/{token}",
                     httponly=True, samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
     return resp

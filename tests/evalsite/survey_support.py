@@ -48,4 +48,4 @@ def full_post(client, token: str, answers: dict | None = None, audience: str = "
     data = {**fields, "_sec": str(last_section(audience)), "_nav": "next"}
     data.update(answers if answers is not None else (WORKER_ANSWERS if audience == "worker" else EMPLOYER_ANSWERS))
     data.update(extra)
-    return client.post(f"/s/{token}", data=data), data
+    return client.post(f"/s/{token}", follow_redirects=True, data=data), data

@@ -36,6 +36,9 @@ E = lambda w: f"?enterprise={w.ent_a.id}"  # noqa: E731
 ROUTES = [
     Case("survey_site.privacy_notice", lambda w: "/s/privacy", ALL_200, note="public privacy notice"),
     Case("survey_site.survey", lambda w: f"/s/{STATE['token']}", ALL_200, setup=links),
+    Case("survey_site.asset", lambda w: "/s/assets/survey.js", ALL_200, note="public: the survey's script"),
+    Case("survey_site.thanks", lambda w: f"/s/{STATE['token']}/thanks", ALL_200, setup=links,
+         note="public: the page a stored answer is redirected to"),
     Case("survey_site.submit", lambda w: f"/s/{STATE['token']}", {r: 400 for r in ALL_200}, method="POST",
          data=lambda w: {"_key": "bad"}, setup=links, note="public: a broken form is a 400 with the page again"),
     Case("survey_admin.overview", lambda w: "/surveys/",

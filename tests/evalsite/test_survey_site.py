@@ -32,15 +32,20 @@ def count(session, **where):
 
 
 def test_first_page_is_small_self_contained_and_shows_the_anonymity_notice(client, token):
+    """Everything the page loads comes from this site (the style and script as cached static files)."""
     resp = client.get(f"/s/{token}")
     body = resp.get_data()
     text = body.decode()
     assert resp.status_code == 200
     assert len(body) <= 30 * 1024, len(body)
-    assert "http://" not in text and "https://" not in text and "site.css" not in text
-    assert "<link" not in text and "src=" not in text
+    loaded = re.findall(r'(?:src|href)="([^"]*)"', text)
+    assert loaded and all(url.startswith(("/", "#", "?")) for url in loaded), loaded
+    assert all(url.startswith("http://localhost/") for url in re.findall(r'content="(https?://[^"]*)"', text))
+    assert "<script>" not in text and " style=" not in text and "<style" not in text  # CSP: no inline code
+    assert "site.css" not in text
     assert text.index("不记录IP地址") < text.index('name="W01"')
-    assert "min-height:48px" in text  # tap targets
+    css = client.get(re.search(r'href="(/s/assets/survey.css[^"]*)"', text).group(1))
+    assert css.status_code == 200 and "min-height:48px" in css.get_data(as_text=True)  # tap targets
     assert "<table" not in text
 
 
@@ -55,7 +60,7 @@ def test_walks_through_pages_keeping_answers_and_stores_one_submission(client, s
             data[name].append(values)
         for q in section.questions:
             data[q.code] = WORKER_ANSWERS[q.code]
-        page = client.post(f"/s/{token}", data=data)
+        page = client.post(f"/s/{token}", follow_redirects=True, data=data)
         assert page.status_code == 200, page.get_data(as_text=True)[:2000]
         fields = hidden_fields(page.get_data(as_text=True)) or fields
     assert "提交成功" in page.get_data(as_text=True)
@@ -70,9 +75,9 @@ def test_back_button_keeps_answers_of_both_pages(client, token):
     page = client.get(f"/s/{token}")
     fields = hidden_fields(page.get_data(as_text=True))
     data = {**fields, "_nav": "next", **{c: WORKER_ANSWERS[c] for c in ("W01", "W02", "W03", "W04", "W05")}}
-    second = client.post(f"/s/{token}", data=data)
+    second = client.post(f"/s/{token}", follow_redirects=True, data=data)
     assert 'name="W06"' in second.get_data(as_text=True)
-    back = client.post(f"/s/{token}", data={**hidden_fields(second.get_data(as_text=True)), "_nav": "back",
+    back = client.post(f"/s/{token}", follow_redirects=True, data={**hidden_fields(second.get_data(as_text=True)), "_nav": "back",
                                              "W01": "A", "W02": "C", "W03": "A", "W04": "A", "W05": "A",
                                              "W06": ["A", "C"], "W07": "A"})
     text = back.get_data(as_text=True)
@@ -110,7 +115,7 @@ def test_invalid_utf8_bytes_are_refused_with_a_message(client, session, token):
     for code, values in WORKER_ANSWERS.items():
         if code != "W18":
             body += "".join(f"&{code}={v}" for v in values)
-    resp = client.post(f"/s/{token}", data=body.encode() + b"&W18=%FF%FEabc",
+    resp = client.post(f"/s/{token}", follow_redirects=True, data=body.encode() + b"&W18=%FF%FEabc",
                        content_type="application/x-www-form-urlencoded")
     assert resp.status_code == 400 and "无法识别的字符" in resp.get_data(as_text=True)
     assert count(session) == 0
@@ -163,7 +168,7 @@ def test_number_question_out_of_range(app, client, session, world):
 
 def test_double_submit_and_replay_give_the_same_thanks_and_one_row(client, session, token):
     first, data = full_post(client, token)
-    again = client.post(f"/s/{token}", data=data)
+    again = client.post(f"/s/{token}", follow_redirects=True, data=data)
     assert first.status_code == again.status_code == 200
     assert "提交成功" in again.get_data(as_text=True)
     assert count(session) == 1
@@ -172,7 +177,7 @@ def test_double_submit_and_replay_give_the_same_thanks_and_one_row(client, sessi
 def test_replayed_key_with_expired_csrf_still_gets_thanks(app, client, session, token):
     first, data = full_post(client, token)
     app.config["WTF_CSRF_ENABLED"] = True
-    resp = app.test_client().post(f"/s/{token}", data={**data, "csrf_token": "expired"})
+    resp = app.test_client().post(f"/s/{token}", follow_redirects=True, data={**data, "csrf_token": "expired"})
     assert resp.status_code == 200 and "提交成功" in resp.get_data(as_text=True)
     assert count(session) == 1
 
@@ -185,7 +190,7 @@ def test_expired_csrf_rerenders_with_answers_and_a_fresh_token(app, client, sess
     assert "希望加强工资集体协商" in text
     fresh = hidden_fields(text)["csrf_token"]
     assert fresh and fresh != "stale-token"
-    resp = client.post(f"/s/{token}", data={**data, "csrf_token": fresh})
+    resp = client.post(f"/s/{token}", follow_redirects=True, data={**data, "csrf_token": fresh})
     assert resp.status_code == 200 and "提交成功" in resp.get_data(as_text=True)
     assert count(session) == 1
 
@@ -194,7 +199,7 @@ def test_lost_session_cookie_keeps_answers(app, client, token, session):
     app.config["WTF_CSRF_ENABLED"] = True
     _, data = full_post(client, token)  # the post succeeded or not: build a new client without the cookie
     other = app.test_client()
-    resp = other.post(f"/s/{token}", data={**data, "_key": "K" * 24})
+    resp = other.post(f"/s/{token}", follow_redirects=True, data={**data, "_key": "K" * 24})
     assert resp.status_code == 400 and "希望加强工资集体协商" in resp.get_data(as_text=True)
 
 

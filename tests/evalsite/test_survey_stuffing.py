@@ -68,7 +68,7 @@ def test_burst_is_refused_with_answers_kept_then_accepted_next_minute(monkeypatc
     assert count(session, link) == limit
     assert full_post(client, other.token)[0].status_code == 200  # per link, not per phone or address
     clock.now += 60
-    again = client.post(f"/s/{link.token}", data=data)
+    again = client.post(f"/s/{link.token}", follow_redirects=True, data=data)
     assert again.status_code == 200 and "提交成功" in again.get_data(as_text=True)
     assert count(session, link) == limit + 1
 
@@ -122,7 +122,7 @@ def test_burst_with_redis_is_shared_and_expires(monkeypatch, app, client, sessio
     assert int(redis_client.get(key)) == limit + 1 and 0 < redis_client.ttl(key) <= 120
     assert all(str(link.token) not in k.decode() for k in redis_client.keys("*"))  # keyed by link id only
     clock.now += 60
-    assert client.post(f"/s/{link.token}", data=data).status_code == 200
+    assert client.post(f"/s/{link.token}", follow_redirects=True, data=data).status_code == 200
     redis_client.flushdb()
 
 
@@ -150,7 +150,7 @@ def _first_page(client, token, ballot, **answers):
     data = {**hidden_fields(page.get_data(as_text=True)), "_sec": "0", "_nav": "next", "_ballot": ballot}
     first = default_definition("worker").sections[0]
     data.update({q.code: WORKER_ANSWERS[q.code] for q in first.questions}, **answers)
-    return client.post(f"/s/{token}", data=data)
+    return client.post(f"/s/{token}", follow_redirects=True, data=data)
 
 
 @pytest.mark.parametrize("typed, words", [

@@ -35,7 +35,7 @@ def count(session) -> int:
 def test_a_stored_key_gets_the_thanks_whatever_page_it_comes_back_on(client, session, token, change):
     first, data = full_post(client, token)
     assert first.status_code == 200
-    again = client.post(f"/s/{token}", data={**data, **change})
+    again = client.post(f"/s/{token}", follow_redirects=True, data={**data, **change})
     assert again.status_code == 200 and "提交成功" in again.get_data(as_text=True)
     assert count(session) == 1
 
@@ -54,8 +54,9 @@ def test_happy_path_runs_three_statements_without_redis(app, client, session, to
         resp = client.post(f"/s/{token}", data={**data, "_key": "L" * 24})
     finally:
         event.remove(engine, "before_cursor_execute", seen)
-    assert resp.status_code == 200 and "提交成功" in resp.get_data(as_text=True)
+    assert resp.status_code == 303 and resp.headers["Location"] == f"/s/{token}/thanks"  # post/redirect/get
     assert len(statements) == 3, statements  # the link, the insert, the counter upsert
+    assert "提交成功" in client.get(resp.headers["Location"]).get_data(as_text=True)
     assert count(session) == 2
 
 
@@ -124,6 +125,6 @@ def test_a_later_page_error_does_not_block_moving_on(client, session, token):
     page = client.get(f"/s/{token}?again=1").get_data(as_text=True)
     data = {**hidden_fields(page), "_sec": "0", "_nav": "next",
             **{c: WORKER_ANSWERS[c] for c in ("W01", "W02", "W03", "W04", "W05")}, "W17": ["Z"]}
-    resp = client.post(f"/s/{token}", data=data)
+    resp = client.post(f"/s/{token}", follow_redirects=True, data=data)
     assert resp.status_code == 200 and 'name="W06"' in resp.get_data(as_text=True)
     assert count(session) == 0
