@@ -21,6 +21,7 @@ from surveys import Definition, ballots, prune_hidden, validate_answers
 from ..db import db
 from ..errors import MESSAGES, abort_zh
 from ..services import surveys as svc
+from ..timefmt import local_today
 from . import ASSET_TYPES, ASSETS, asset_version, bp, draft
 from .pages import accumulated, bad_bytes, build_page, next_index, raw_answers, share_description
 
@@ -73,7 +74,7 @@ for _code in (400, 404, 405, 410, 413, 429):
 
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return local_today()
 
 
 def _link(token: str) -> tuple[svc.PublicLink, Definition]:
@@ -129,7 +130,7 @@ def _requested_page(last: int) -> int:
     The bare link is also the first entry of the phone's history, so "back" to it must show page 1.
     """
     p = request.args.get("p", "0")
-    return min(int(p), last) if p.isdigit() else 0
+    return min(int(p), last) if p.isascii() and p.isdigit() and len(p) < 6 else 0
 
 
 @bp.get("/s/<token>")

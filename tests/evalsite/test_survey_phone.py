@@ -230,3 +230,10 @@ def test_assets_are_cached_for_a_year_only_under_their_content_hash(client, toke
     assert client.get("/s/assets/survey.js?v=old").headers["Cache-Control"] == "no-cache"
     assert client.get("/s/assets/views.py").status_code == 404
     assert client.get("/s/assets/..%2fviews.py").status_code == 404
+
+
+@pytest.mark.parametrize("p", ["²", "-1", "9" * 40, "1.5", "%00"])
+def test_odd_page_numbers_in_the_url_show_the_first_page(client, token, p):
+    client.post(f"/s/{token}", data=page_data(client, token, 0))
+    resp = client.get(f"/s/{token}?p={p}")
+    assert resp.status_code == 200 and 'name="_sec" value="0"' in resp.get_data(as_text=True)
