@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from evalsite.models import Assessment
 from tests.conftest import PASSWORD
-from tests.e2e.test_phone_survey import browser, server  # noqa: F401  (fixtures)
 from tests.evalsite.assess_data import levels, make_assessment
 
 pytestmark = pytest.mark.browser
