@@ -4,6 +4,11 @@ Each enterprise gets its own propensities (participation, awareness,
 satisfaction, recognition) so rates differ between enterprises; some stay
 below the required sample and a few under the 5-answer threshold. Rows are
 bulk-inserted: a few seconds for 300 enterprises.
+
+Figures are published in releases (``services.survey_releases``): the demo
+releases what it inserted, then adds a last batch of 1–4 answers to some
+enterprises, so the pages show a response counter ahead of the released
+figures, their release date, and small cells hidden as "不足5人，不显示".
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from surveys import required_sample, validate_answers
 from ..timefmt import local_today
 from ..campaign_context import current_campaign
 from ..models import Enrolment, Submission
+from ..services import survey_releases as releases
 from ..services import surveys as svc
 
 COMMENTS = ["希望工资增长幅度再高一些", "加班费计算要更透明", "建议多组织技能培训", "协商结果要及时公开",
@@ -76,18 +82,24 @@ def seed(ctx) -> None:
     svc.ensure_links(session, campaign, [eid for eid, _ in enrolled])
     worker, employer = (svc.pinned_definition(session, campaign, a) for a in ("worker", "employer"))
     days = max(1, (min(campaign.end_date, local_today()) - campaign.start_date).days + 1)
-    rows = []
+    rows, tails = [], []
     for eid, headcount in enrolled:
         p = {"par": rng.uniform(0.45, 0.97), "awa": rng.uniform(0.5, 0.98), "sat": rng.uniform(3.2, 4.7),
              "rec": rng.uniform(3.3, 4.8)}
         for definition, count, make in ((worker, _count(rng, headcount or 100), _worker),
                                         (employer, rng.choice([0, 2, 5, 6, 8, 10]), _employer)):
-            for _ in range(count):
+            tail = rng.choice([0, 0, 1, 2, 3, 4]) if count >= 10 else 0  # answers after the last release
+            for i in range(count):
                 answers = validate_answers(definition, make(rng, p)).answers
-                rows.append({"campaign_id": campaign.id, "enterprise_id": eid, "audience": definition.audience,
+                (tails if i >= count - tail else rows).append({"campaign_id": campaign.id, "enterprise_id": eid, "audience": definition.audience,
                              "definition_hash": definition.hash, "submission_key": secrets.token_urlsafe(18),
                              "answers": answers,
                              "submitted_on": campaign.start_date + dt.timedelta(days=rng.randrange(days))})
     for start in range(0, len(rows), 5000):
         session.execute(insert(Submission), rows[start:start + 5000])
-    ctx.data["survey_submissions"] = len(rows)
+    for eid, _ in enrolled:
+        for audience in ("worker", "employer"):
+            releases.release(session, campaign.id, eid, audience)
+    for start in range(0, len(tails), 5000):
+        session.execute(insert(Submission), tails[start:start + 5000])
+    ctx.data["survey_submissions"] = len(rows) + len(tails)

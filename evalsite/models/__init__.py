@@ -10,5 +10,5 @@ from .reports import (EscalationLetter, RectificationEvent, RectificationEvidenc
                       RectificationItem, Report, ReportVersion)
 from .reviews import ReviewEvent  # noqa: F401
 from .users import User  # noqa: F401
-from .surveys import (BallotCode, SubmissionCounter, Submission, SurveyAggregate, SurveyDefinition,  # noqa: F401
+from .surveys import (BallotCode, SubmissionCounter, Submission, SurveyRelease, SurveyDefinition,  # noqa: F401
                       SurveyLink)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
@@ -88,6 +89,7 @@ class Submission(Base):
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     answers: Mapped[dict] = mapped_column(JSON)
     submitted_on: Mapped[dt.date] = mapped_column(Date)
+    release_no: Mapped[Optional[int]] = mapped_column(Integer)  # the SurveyRelease that published it; None: not yet
 
 
 class SubmissionCounter(Base):
@@ -99,21 +101,29 @@ class SubmissionCounter(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class SurveyAggregate(Base):
-    """Additive counts of one enterprise's answers to one definition version, refreshed lazily.
+class SurveyRelease(Base):
+    """A published state of one enterprise's figures for one questionnaire.
 
-    ``answers`` is the number of submissions they were computed from; the sum
-    over versions is compared with the live count to find stale rows.
-    ``counts`` = {"rates": {key: [numerator, n]}, "questions": {code: [answered, {value: count}]}}
-    (never free text). District and city figures sum these and only then
-    apply the minimum group and the Wilson interval.
+    Survey figures are not live: a group's rates, distributions and free text
+    move only in releases of at least ``release_step`` (5) new answers, so
+    that comparing two states of a page never isolates one person
+    (``surveys.disclosure.release_due``). The submissions published in release
+    ``number`` carry ``Submission.release_no == number``; ``answers`` and
+    ``counts`` are cumulative over releases 1..number. ``counts`` =
+    {definition hash: {"answers": n, "rates": {key: [numerator, n]},
+    "questions": {code: [answered, {value: count}]}}} (never free text);
+    district and city totals sum the latest release of each enterprise.
     """
 
-    __tablename__ = "survey_aggregate"
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), primary_key=True)
-    audience: Mapped[str] = mapped_column(String(16), primary_key=True)
-    definition_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    __tablename__ = "survey_release"
+    __table_args__ = (UniqueConstraint("campaign_id", "enterprise_id", "audience", "number"),
+                      CheckConstraint("number >= 1 AND answers >= 1", name="positive"),
+                      Index("ix_survey_release_scope", "campaign_id", "enterprise_id", "audience"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"))
+    audience: Mapped[str] = mapped_column(String(16))
+    number: Mapped[int] = mapped_column(Integer)
     answers: Mapped[int] = mapped_column(Integer)
+    released_on: Mapped[dt.date] = mapped_column(Date)  # Beijing date, day only
     counts: Mapped[dict] = mapped_column(JSON)
-    computed_on: Mapped[dt.date] = mapped_column(Date, default=dt.date.today)  # day only: nothing timed near answers

@@ -1,60 +1,29 @@
-"""Rates, distributions and monitoring from stored submissions.
+"""Rates for scoring and the monitoring table (response counters and sample lights).
 
-Submissions may answer different definition versions (each stores its hash),
-so counts are taken per version and summed before the privacy threshold and
-the Wilson interval are applied to the total.
+Rates come from releases (``survey_releases``): submissions may answer
+different definition versions, so counts are summed per version before the
+privacy threshold and the Wilson interval are applied to the total
+(:func:`rates_from_totals`).
 """
 from __future__ import annotations
 
-import dataclasses
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from types import SimpleNamespace
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from surveys import Rate, distribution, employer_rates, free_text, load_settings, required_sample, sample_status, worker_rates
+from surveys import Rate, load_settings, required_sample, sample_status
 from surveys.stats import wilson_interval
 
-from ..models import Campaign, Enrolment, Enterprise, Submission
-from .surveys import definition_by_hash, pinned_definition, response_counts
+from ..models import Campaign, Enrolment, Enterprise
+from .surveys import response_counts
 
 
 @dataclass(frozen=True)
 class SurveyRate(Rate):
     """A Rate that also says whether the sample is large enough to score on."""
     sufficient: bool = False
-
-
-def answer_sets(session: Session, campaign_id: int, audience: str, enterprise_ids=None) -> dict[str, list]:
-    """definition hash → list of answer dicts, for the enterprises given (None = all)."""
-    stmt = select(Submission.definition_hash, Submission.answers).where(
-        Submission.campaign_id == campaign_id, Submission.audience == audience)
-    if enterprise_ids is not None:
-        stmt = stmt.where(Submission.enterprise_id.in_(enterprise_ids))
-    groups: dict[str, list] = defaultdict(list)
-    for digest, answers in session.execute(stmt):
-        groups[digest].append(answers or {})
-    return groups
-
-
-def combined_rates(session: Session, audience: str, groups: dict[str, list], min_sample: int | None = None) -> dict:
-    """key → SurveyRate over every version's answers (suppressed below the minimum group)."""
-    settings = load_settings()
-    raw = dataclasses.replace(settings, min_group_size=1)
-    compute = worker_rates if audience == "worker" else employer_rates
-    totals: dict[str, list] = {}
-    for digest, sets in groups.items():
-        definition = definition_by_hash(session, digest)
-        if definition is None or not sets:
-            continue
-        for key, r in compute(definition, sets, settings=raw).items():
-            entry = totals.setdefault(key, [r.label, 0, 0])
-            entry[1] += r.numerator or 0
-            entry[2] += r.n
-    return rates_from_totals(audience, totals, min_sample)
 
 
 def rates_from_totals(audience: str, totals: dict, min_sample: int | None = None) -> dict:
@@ -72,28 +41,27 @@ def rates_from_totals(audience: str, totals: dict, min_sample: int | None = None
     return out
 
 
-def distributions(session: Session, definition, groups: dict[str, list], grant=None) -> list:
-    """Per-question distributions of the choice questions, on ``definition``'s labels.
+def survey_rates(session: Session, campaign_id: int, enterprise_id: int, grants: dict | None = None) -> dict:
+    """What scoring and reports need, from the enterprise's latest release: what is printed is what is scored.
 
-    Free text is added only when the disclosure ``grant`` allows it (never without a grant).
+    {'worker': {key: SurveyRate}, 'employer': {...}, 'counts': {audience: published answers},
+    'released_on': {audience: date or None}}. ``grants`` (audience → disclosure Grant) default to what
+    a document sent to the enterprise may print (``survey_disclosure.document_grant``).
     """
-    sets = [a for items in groups.values() for a in items]  # question codes are stable across versions
-    out = []
-    for q in definition.questions:
-        if q.options:
-            out.append((q, distribution(definition, q.code, sets)))
-        elif q.type in ("text", "textarea") and grant is not None and grant.free_text:
-            out.append((q, free_text(definition, q.code, sets)))
-    return out
+    from . import survey_releases as releases
+    from .survey_aggregates import summed
+    from .survey_disclosure import document_grant
 
+    grants = grants or {a: document_grant(a) for a in ("worker", "employer")}
 
-def survey_rates(session: Session, campaign_id: int, enterprise_id: int) -> dict:
-    """What scoring needs: {'worker': {key: SurveyRate}, 'employer': {...}, 'counts': {...}}."""
-    result: dict = {"counts": {}}
+    campaign = session.get(Campaign, campaign_id)
+    published = releases.latest(session, campaign_id, [enterprise_id])
+    result: dict = {"counts": {}, "released_on": {}}
     for audience in ("worker", "employer"):
-        groups = answer_sets(session, campaign_id, audience, [enterprise_id])
-        result[audience] = combined_rates(session, audience, groups)
-        result["counts"][audience] = sum(len(v) for v in groups.values())
+        part = summed(session, campaign, audience, {k: v for k, v in published.items() if k[1] == audience})
+        result[audience] = part["rates"] if grants[audience].aggregates else {}
+        result["counts"][audience] = part["n"]
+        result["released_on"][audience] = part["released_on"]
     return result
 
 
@@ -172,19 +140,3 @@ def group_totals(rows: list[MonitorRow]) -> list[dict]:
         u["required"] += r.worker_required
         u["green"] += r.light == "green"
     return list(units.values())
-
-
-def scope_results(session: Session, campaign: Campaign, enterprise_ids, grants: dict) -> dict:
-    """Rates and distributions of one enterprise, as far as the disclosure ``grants`` (audience → Grant) allow."""
-    out = {}
-    for audience in ("worker", "employer"):
-        grant = grants[audience]
-        groups = answer_sets(session, campaign.id, audience, enterprise_ids)
-        definition = pinned_definition(session, campaign, audience)
-        out[audience] = {
-            "n": sum(len(v) for v in groups.values()),
-            "rates": combined_rates(session, audience, groups) if grant.aggregates else {},
-            "distributions": distributions(session, definition, groups, grant) if definition else [],
-            "free_text": grant.free_text,
-        }
-    return out

@@ -9,7 +9,7 @@ BLUEPRINTS = [bp]
 
 
 def register_cli(app):
-    from .cli import survey_links, survey_refresh
+    from .cli import survey_links, survey_release
 
     app.cli.add_command(survey_links)
-    app.cli.add_command(survey_refresh)
+    app.cli.add_command(survey_release)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..cli import campaign_option, resolve_campaign
 from ..db import db, writing
 from ..models import Enterprise, SurveyLink
+from ..services import survey_disclosure as policy
 from ..services import surveys as svc
 
 
@@ -29,17 +30,23 @@ def survey_links(campaign_code, create):
             .where(SurveyLink.campaign_id == campaign.id, SurveyLink.status == "open")
             .order_by(Enterprise.credit_code, SurveyLink.audience))
     for credit, audience, token in db.session.execute(stmt):
-        click.echo(f"{credit}\t{audience}\t{svc.public_url(token)}")
+        if policy.operator_grant(audience).run_link:  # the command runs with the city's rights
+            click.echo(f"{credit}\t{audience}\t{svc.public_url(token)}")
 
 
-@click.command("survey-refresh")
+@click.command("survey-release")
 @campaign_option
 @with_appcontext
-def survey_refresh(campaign_code):
-    """Bring the stored per-enterprise survey totals up to date (e.g. after a deployment or an import)."""
-    from ..services.survey_aggregates import live_counts, refreshed
+def survey_release(campaign_code):
+    """Publish every group with at least 5 unpublished answers (e.g. before scoring or issuing reports)."""
+    from ..services.survey_aggregates import live_counts
+    from ..services.survey_releases import latest, refresh
 
     campaign = resolve_campaign(campaign_code)
     counts = live_counts(db.session, campaign.id)
-    aggregates = refreshed(db.session, campaign.id, counts)
-    click.echo(f"{campaign.name}：{len(counts)} 组答卷，{len(aggregates)} 组汇总已是最新。")
+    made = refresh(db.session, campaign.id, counts)
+    db.session.rollback()
+    published = latest(db.session, campaign.id)
+    waiting = sum(n - published[k].answers if k in published else n for k, n in counts.items())
+    click.echo(f"{campaign.name}：新发布 {made} 批；{len(published)} 组已有发布结果，"
+               f"{waiting} 份答卷等待下一批（每批至少5份）。")

@@ -15,6 +15,7 @@ from ..inputs import query_int
 from ..models import Campaign, Enterprise, SurveyDefinition, SurveyLink
 from ..services import survey_aggregates as aggregates
 from ..services import survey_disclosure as policy
+from ..services import survey_releases as releases
 from ..services import survey_results as results
 from ..services import surveys as svc
 from ..survey_site.pages import build_page, raw_answers
@@ -59,12 +60,14 @@ def overview():
     for audience in svc.AUDIENCE_CODES:
         policy.require_for(current_user, audience, "totals")
     ids = None if current_user.role == "city_admin" else visible_enterprise_ids(current_user, campaign.id)
-    counts = aggregates.live_counts(db.session, campaign.id, ids)  # monitoring and stale aggregates alike
+    counts = aggregates.live_counts(db.session, campaign.id, ids)  # the response counters
+    if releases.refresh(db.session, campaign.id, counts, ids):
+        db.session.rollback()  # a new read, to see the releases just made
     rows = results.monitor(db.session, campaign, scope_enterprises(select(Enterprise), current_user, campaign.id),
                            counts)
     unit_id, light = query_int("unit", label="区市"), request.args.get("light")
     page_rows, page = results.page_of(results.filter_rows(rows, unit_id, light), query_int("page", label="页码"))
-    scope = aggregates.scope_summary(db.session, campaign, counts, ids)
+    scope = aggregates.scope_summary(db.session, campaign, counts, ids, policy.grants_for(current_user))
     definitions = {a: svc.pinned_definition(db.session, campaign, a) for a in svc.AUDIENCE_CODES}
     return render_template("survey_admin/overview.html", campaign=campaign, rows=page_rows, page=page,
                            units=results.group_totals(rows), unit_id=unit_id, light_filter=light, lights=results.LIGHTS,
@@ -80,9 +83,12 @@ def enterprise(enterprise_id: int):
     runs = [a for a in svc.AUDIENCE_CODES if runs_link(current_user, ent, a)]
     manage = bool(runs)
     links = [svc.current_link(db.session, campaign.id, ent.id, a) for a in runs]
-    rows = results.monitor(db.session, campaign, select(Enterprise).where(Enterprise.id == ent.id))
+    counts = aggregates.live_counts(db.session, campaign.id, [ent.id])
+    if releases.refresh(db.session, campaign.id, counts, [ent.id]):
+        db.session.rollback()  # a new read, to see the releases just made
+    rows = results.monitor(db.session, campaign, select(Enterprise).where(Enterprise.id == ent.id), counts)
     grants = policy.grants_for(current_user)
-    scope = results.scope_results(db.session, campaign, [ent.id], grants)
+    scope = aggregates.enterprise_summary(db.session, campaign, ent.id, grants, counts)
     return render_template("survey_admin/enterprise.html", campaign=campaign, enterprise=ent, manage=manage,
                            links=[lk for lk in links if lk], missing_links=any(lk is None for lk in links),
                            row=rows[0] if rows else None, scope=scope, grants=grants,

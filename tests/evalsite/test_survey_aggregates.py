@@ -1,4 +1,4 @@
-"""District and city survey figures from per-enterprise aggregates: identical to the full computation."""
+"""District and city survey figures are sums of enterprise releases: identical to the direct computation, and moving only by 5 answers or more."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,13 +6,15 @@ import random
 import secrets
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
-from evalsite.models import Campaign, Enterprise, Submission, SurveyAggregate
+from evalsite.models import Campaign, Enterprise, Submission, SurveyRelease
 from evalsite.services import survey_aggregates as aggregates
+from evalsite.services import survey_releases as releases
 from evalsite.services import survey_results as results
 from evalsite.services import surveys as svc
-from surveys import default_definition, validate_answers
+from surveys import default_definition, distribution, validate_answers
+from surveys.metrics import rate_counts
 from surveys import disclosure
 from surveys.definition import DEFINITIONS_DIR
 from tests.evalsite.survey_support import make_links
@@ -75,93 +77,129 @@ CITY = {a: disclosure.grant("city_admin", a) for a in disclosure.AUDIENCES}
 
 
 def full(session, campaign, ids):
-    """The full computation over every answer, without free text (the overview does not show it).
+    """The figures computed directly from the published answers, version by version, with surveys.metrics.
 
-    A multi-enterprise total leaves out the enterprises below 5 answers of an audience.
+    A release exists only from 5 answers, so enterprises below 5 are in no total.
     """
-    scope = [ids] if isinstance(ids, list) else session.scalars(ids).all()
-    scope = scope[0] if isinstance(ids, list) else scope
+    scope = ids if isinstance(ids, list) else session.scalars(ids).all()
     out = {}
     for audience in ("worker", "employer"):
-        per_ent = dict(session.execute(select(Submission.enterprise_id, func.count()).where(
+        rows = session.execute(select(Submission.definition_hash, Submission.answers).where(
             Submission.campaign_id == campaign.id, Submission.audience == audience,
-            Submission.enterprise_id.in_(scope)).group_by(Submission.enterprise_id)).all())
-        big = [e for e, n in per_ent.items() if n >= 5] if len(per_ent) > 1 else list(per_ent)
-        part = results.scope_results(session, campaign, big, CITY)[audience]
-        del part["free_text"]
-        part["distributions"] = [(q, d) for q, d in part["distributions"] if q.options]
-        part["left_out"] = len(per_ent) - len(big)
-        out[audience] = part
+            Submission.enterprise_id.in_(scope), Submission.release_no.is_not(None))).all()
+        by_version: dict = {}
+        for digest, answers in rows:
+            by_version.setdefault(digest, []).append(answers)
+        totals: dict = {}
+        pinned = svc.pinned_hash(campaign, audience)
+        for digest in sorted(by_version, key=lambda d: (d != pinned, d)):
+            definition = svc.definition_by_hash(session, digest)
+            for key in definition.metrics:
+                x, n = rate_counts(definition, key, by_version[digest])
+                entry = totals.setdefault(key, [definition.metrics[key].label, 0, 0])
+                entry[1] += x
+                entry[2] += n
+        definition = svc.pinned_definition(session, campaign, audience)
+        sets = [a for group in by_version.values() for a in group]
+        out[audience] = {"n": len(rows), "rates": results.rates_from_totals(audience, totals),
+                         "distributions": [(q, distribution(definition, q.code, sets))
+                                           for q in definition.questions if q.options]}
     return out
 
 
-def from_aggregates(session, campaign, ids):
-    session.rollback()  # SQLite: leave the old read snapshot, to see what the previous call stored
-    return aggregates.scope_summary(session, campaign, aggregates.live_counts(session, campaign.id, ids), ids)
+def published(session, campaign, ids):
+    session.rollback()  # SQLite: leave the old read snapshot, to see the releases just made
+    counts = aggregates.live_counts(session, campaign.id, ids)
+    releases.refresh(session, campaign.id, counts, ids)
+    session.rollback()
+    return aggregates.scope_summary(session, campaign, counts, ids, CITY)
 
 
 def assert_same(session, campaign, world):
     district = select(Enterprise.id).where(Enterprise.unit_id == world.unit_a.id)
-    one = [world.ent_a2.id]  # fewer than 5 answers: everything suppressed
+    one = [world.ent_a2.id]  # fewer than 5 answers: nothing published
     for new_ids, old_ids in ((None, select(Enterprise.id)), (district, district), (one, one)):
-        new, old = from_aggregates(session, campaign, new_ids), full(session, campaign, old_ids)
-        assert new == old
-        assert list(new["worker"]["rates"]) == list(old["worker"]["rates"])
+        new, old = published(session, campaign, new_ids), full(session, campaign, old_ids)
+        for audience in ("worker", "employer"):
+            assert {k: new[audience][k] for k in ("n", "rates", "distributions")} == old[audience]
+            assert list(new[audience]["rates"]) == list(old[audience]["rates"])
     return new
 
 
-def test_aggregates_give_exactly_the_full_computation(app, session, world, generated):
+def test_totals_are_exactly_the_sums_of_the_enterprise_releases(app, session, world, generated):
     campaign, rng, extra = generated
     with app.app_context():
         assert_same(session, campaign, world)
-        city = from_aggregates(session, campaign, None)
-    # enterprises under 5 answers are left out of the city total: ent_a2 (3) and extra[0] (2 + 2) for workers,
+        city = published(session, campaign, None)
+    # enterprises under 5 answers have no release: ent_a2 (3) and extra[0] (2 + 2) for workers,
     # ent_a2 (2), ent_b (3) and extra[1] (4) for employers
     assert city["worker"]["n"] == 80 and city["employer"]["n"] == 6
+    assert city["worker"]["live"] == 87 and city["employer"]["live"] == 15
     assert (city["worker"]["left_out"], city["employer"]["left_out"]) == (2, 3)
     assert not city["worker"]["rates"]["satisfaction"].suppressed
     assert city["employer"]["rates"]["recognition"].n == 6
     session.rollback()
-    stored = session.scalar(select(func.count()).select_from(SurveyAggregate))
-    assert stored == 12  # one row per enterprise, audience and version
+    assert session.scalar(select(func.count()).select_from(SurveyRelease)) == 5  # one per group of 5 or more
+    assert session.scalar(select(func.count()).where(Submission.release_no.is_(None))) == 16
 
 
-def test_only_stale_enterprises_are_recomputed(app, session, world, generated, monkeypatch):
+def test_figures_move_only_with_five_new_answers(app, session, world, generated):
     campaign, rng, extra = generated
     with app.app_context():
-        from_aggregates(session, campaign, None)
-    recomputed = []
-    real = aggregates.compute
-    monkeypatch.setattr(aggregates, "compute",
-                        lambda s, c, a, ids: recomputed.append((a, list(ids))) or real(s, c, a, ids))
-    with app.app_context():
-        from_aggregates(session, campaign, None)
-        assert recomputed == []
+        before = published(session, campaign, None)
         add(session, campaign, world.ent_b, default_definition("worker"), 4, rng)
-        add(session, campaign, world.ent_a2, default_definition("employer"), 1, rng)
+        add(session, campaign, world.ent_a2, default_definition("employer"), 2, rng)  # 4: still nothing
+        after = published(session, campaign, None)
+        assert after["worker"]["live"] == before["worker"]["live"] + 4
+        for audience in ("worker", "employer"):
+            for key in ("n", "rates", "distributions", "released_on", "left_out"):
+                assert after[audience][key] == before[audience][key], (audience, key)
+        add(session, campaign, world.ent_b, default_definition("worker"), 1, rng)
+        moved = published(session, campaign, None)
+        assert moved["worker"]["n"] == before["worker"]["n"] + 5
+        assert moved["worker"]["rates"] != before["worker"]["rates"]
         assert_same(session, campaign, world)
-        assert ("worker", [world.ent_b.id]) in recomputed and ("employer", [world.ent_a2.id]) in recomputed
-        assert {ids[0] for _, ids in recomputed} == {world.ent_b.id, world.ent_a2.id}
-        recomputed.clear()
-        session.execute(delete(Submission).where(Submission.enterprise_id == extra[2].id))
-        session.commit()
-        assert_same(session, campaign, world)
-        assert recomputed == [("worker", [extra[2].id])]
-    session.rollback()
-    assert session.scalar(select(func.count()).select_from(SurveyAggregate)
-                          .where(SurveyAggregate.enterprise_id == extra[2].id)) == 0
 
 
-def test_overview_shows_the_aggregated_figures_without_free_text(app, login_as, session, world, generated):
+def test_no_two_published_states_differ_by_fewer_than_five_answers(app, session, world, generated):
+    """Random trickles of answers, pages read in between: every figure changes only with >= 5 answers."""
     campaign, rng, extra = generated
+    scopes = {"city": None, "A": select(Enterprise.id).where(Enterprise.unit_id == world.unit_a.id),
+              "ent_a": [world.ent_a.id], "ent_b": [world.ent_b.id], "extra": [extra[1].id]}
+    ents = [world.ent_a, world.ent_a2, world.ent_b, extra[1]]
+    history: dict = {}
     with app.app_context():
-        city = full(session, campaign, select(Enterprise.id))
+        for step in range(40):
+            ent = rng.choice(ents)
+            audience = rng.choice(["worker", "worker", "employer"])
+            add(session, campaign, ent, default_definition(audience), rng.randint(1, 3), rng)
+            for name in rng.sample(list(scopes), 2):
+                state = published(session, campaign, scopes[name])
+                for aud in ("worker", "employer"):
+                    figures = (state[aud]["n"], state[aud]["rates"], state[aud]["distributions"])
+                    history.setdefault((name, aud), [])
+                    if not history[(name, aud)] or history[(name, aud)][-1] != figures:
+                        history[(name, aud)].append(figures)
+    moved = 0
+    for key, states in history.items():
+        for old, new in zip(states, states[1:]):
+            assert new[0] - old[0] >= 5, (key, old[0], new[0])
+            moved += 1
+    assert moved >= 5  # the test saw releases happen
+
+
+def test_overview_shows_the_released_figures_without_free_text(app, login_as, session, world, generated):
+    campaign, rng, extra = generated
     page = login_as(world.city).get("/surveys/").get_data(as_text=True)
+    with app.app_context():
+        session.rollback()
+        city = full(session, campaign, select(Enterprise.id))
     sat = city["worker"]["rates"]["satisfaction"]
     assert f"{sat.value * 100:.1f}%" in page and f"{sat.low * 100:.1f}%" in page
-    assert "职工问卷（80 份）" in page and "希望加强工资集体协商" not in page and "意见原文" in page
+    assert '已收到答卷 <strong class="counter">87</strong> 份' in page and "基于 80 份答卷" in page
+    assert "希望加强工资集体协商" not in page and "意见原文" in page
     page = login_as(world.district_a).get("/surveys/").get_data(as_text=True)
-    assert "职工问卷（55 份）" in page and world.ent_b.name not in page
+    assert "基于 55 份答卷" in page and world.ent_b.name not in page
     assert "另有 2 家企业的答卷不足5份，未计入本汇总" in page
 
 
@@ -181,34 +219,31 @@ def test_overview_table_is_paginated_and_filtered(app, login_as, session, world,
     assert client.get("/surveys/?page=99&light=nonsense").status_code == 200
 
 
-def test_survey_refresh_command_stores_totals(app, world, session):
-    from evalsite.models import SurveyAggregate, Submission
-    import datetime as dt
-
-    from surveys import default_definition
-
+def test_survey_release_command_publishes_groups_of_five(app, world, session):
     digest = default_definition("worker").hash
     world.campaign.worker_definition_hash = digest
     session.add(world.campaign)
-    for i in range(6):
-        session.add(Submission(campaign_id=world.campaign.id, enterprise_id=world.ent_a.id, audience="worker",
-                               definition_hash=digest, submission_key=f"refresh-cli-key-{i:04d}",
+    for i in range(8):
+        session.add(Submission(campaign_id=world.campaign.id, enterprise_id=world.ent_a.id if i < 6 else world.ent_b.id,
+                               audience="worker", definition_hash=digest, submission_key=f"release-cli-key-{i:04d}",
                                answers={"W14": 5}, submitted_on=dt.date(2021, 4, 1)))
     session.commit()
-    result = app.test_cli_runner().invoke(args=["survey-refresh"])
+    result = app.test_cli_runner().invoke(args=["survey-release"])
     assert result.exit_code == 0, result.output
-    session.expire_all()
+    assert "新发布 1 批" in result.output and "2 份答卷等待下一批" in result.output
     session.rollback()
-    rows = session.query(SurveyAggregate).filter_by(enterprise_id=world.ent_a.id).all()
-    assert rows and sum(r.answers for r in rows) == 6
+    rows = session.scalars(select(SurveyRelease)).all()
+    assert [(r.enterprise_id, r.number, r.answers) for r in rows] == [(world.ent_a.id, 1, 6)]
+    again = app.test_cli_runner().invoke(args=["survey-release"])
+    assert "新发布 0 批" in again.output
 
 
 def test_a_small_enterprise_cannot_be_recovered_from_the_district_total(app, session, world, generated):
     """District total minus the other enterprises' published figures must not reveal a group below 5."""
     campaign, _, _ = generated
     with app.app_context():
-        district = from_aggregates(session, campaign, select(Enterprise.id).where(Enterprise.unit_id == world.unit_a.id))
-        alone = from_aggregates(session, campaign, [world.ent_a.id])
+        district = published(session, campaign, select(Enterprise.id).where(Enterprise.unit_id == world.unit_a.id))
+        alone = published(session, campaign, [world.ent_a.id])
     # unit A: ent_a (55 worker answers), ent_a2 (3), extra[0] (4) -> the total is ent_a's alone
     assert district["worker"]["n"] == alone["worker"]["n"] == 55
     assert district["worker"]["rates"] == alone["worker"]["rates"]

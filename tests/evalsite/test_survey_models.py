@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import inspect
 
-from evalsite.models import BallotCode, Submission, SubmissionCounter, SurveyAggregate
+from evalsite.models import BallotCode, Submission, SubmissionCounter, SurveyRelease
 from evalsite.services import surveys as svc
 from tests.evalsite.survey_support import full_post, make_links
 
@@ -16,9 +16,9 @@ IDENTIFYING = re.compile(r"ip|addr|agent|user|account|token|link|created|updated
 def test_submission_tables_hold_no_identifying_column(app):
     engine = app.extensions["evalsite_db"].engine
     columns = {t: [c["name"] for c in inspect(engine).get_columns(t)]
-               for t in (Submission.__tablename__, SubmissionCounter.__tablename__, SurveyAggregate.__tablename__)}
+               for t in (Submission.__tablename__, SubmissionCounter.__tablename__, SurveyRelease.__tablename__)}
     assert columns["submission"] == ["id", "campaign_id", "enterprise_id", "audience", "definition_hash",
-                                     "submission_key", "answers", "submitted_on"]
+                                     "submission_key", "answers", "submitted_on", "release_no"]
     for table, names in columns.items():
         bad = [n for n in names if IDENTIFYING.search(n) and n not in ("link_id",)]
         assert bad == [], f"{table} has identifying columns {bad}"

@@ -1,15 +1,12 @@
 """Monitoring, rates with intervals, suppression below 5 (and 10 for text), exports."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import secrets
-
-from openpyxl import load_workbook
 
 from evalsite.models import Submission
 from evalsite.spreadsheets import neutralise
+from evalsite.services import survey_releases as releases
 from evalsite.services.survey_results import survey_rates
 from surveys import default_definition, validate_answers
 from tests.evalsite.survey_support import EMPLOYER_ANSWERS, WORKER_ANSWERS, make_links
@@ -31,13 +28,16 @@ def test_survey_rates_for_scoring(app, session, world):
     add(session, world, world.ent_a, 10, W14=["2"], W06=["H"], W11=[])
     add(session, world, world.ent_a, 3, audience="employer")
     with app.app_context():
+        assert survey_rates(session, world.campaign.id, world.ent_a.id)["worker"] == {}  # nothing released yet
+        assert releases.refresh_all(session, world.campaign.id) == 1  # the 3 employer answers wait
+        session.rollback()
         rates = survey_rates(session, world.campaign.id, world.ent_a.id)
     sat = rates["worker"]["satisfaction"]
     assert (sat.numerator, sat.n, sat.value) == (30, 40, 0.75)
     assert 0.59 < sat.low < 0.75 < sat.high < 0.87 and sat.sufficient
     assert rates["worker"]["participation"].value == 0.75
-    assert rates["employer"]["recognition"].suppressed and rates["employer"]["recognition"].value is None
-    assert rates["counts"] == {"worker": 40, "employer": 3}
+    assert rates["employer"] == {}  # 3 answers: not published, so not scored either
+    assert rates["counts"] == {"worker": 40, "employer": 0}
 
 
 def test_enterprise_page_suppresses_small_groups_and_free_text_under_10(app, login_as, session, world):
@@ -45,13 +45,17 @@ def test_enterprise_page_suppresses_small_groups_and_free_text_under_10(app, log
     add(session, world, world.ent_a, 4)
     client = login_as(world.ent_a_union)
     page = client.get(f"/surveys/enterprises/{world.ent_a.id}").get_data(as_text=True)
-    assert "有效答卷不足5份" in page and "希望加强工资集体协商" not in page
+    assert "尚未发布结果：满5份答卷后发布" in page and "希望加强工资集体协商" not in page
     add(session, world, world.ent_a, 4)
     page = client.get(f"/surveys/enterprises/{world.ent_a.id}").get_data(as_text=True)
     assert "100.0%" in page and "答卷不足10份，不显示意见原文" in page and "希望加强工资集体协商" not in page
-    add(session, world, world.ent_a, 2)
+    assert "第1批" in page and "基于 8 份答卷" in page
+    add(session, world, world.ent_a, 2)  # 10 answers, but only 2 since the release: nothing moves
     page = client.get(f"/surveys/enterprises/{world.ent_a.id}").get_data(as_text=True)
-    assert "希望加强工资集体协商" in page
+    assert "希望加强工资集体协商" not in page and '已收到答卷 <strong class="counter">10</strong> 份' in page
+    add(session, world, world.ent_a, 3)
+    page = client.get(f"/surveys/enterprises/{world.ent_a.id}").get_data(as_text=True)
+    assert "希望加强工资集体协商" in page and "第2批" in page and "基于 13 份答卷" in page
 
 
 def test_monitoring_traffic_light_against_required_sample(app, login_as, session, world):
@@ -62,37 +66,6 @@ def test_monitoring_traffic_light_against_required_sample(app, login_as, session
     assert "123 / 123" in page and "40 / 175" in page
     assert 'badge green' in page and 'badge amber' in page and "badge red" in page
     assert world.ent_b.name not in page
-
-
-def test_csv_export_bom_neutralised_and_suppressed(app, login_as, session, world):
-    make_links(app, session, world)
-    add(session, world, world.ent_a, 5, W18=["=HYPERLINK(\"http://x\")"])
-    add(session, world, world.ent_a2, 4)
-    resp = login_as(world.city).get("/surveys/export.csv?audience=worker")
-    assert resp.status_code == 200 and resp.data.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(resp.data.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["企业", "统一社会信用代码", "问卷", "问卷版本", "提交日期"]
-    assert len(rows) == 6 and {r[0] for r in rows[1:]} == {world.ent_a.name}
-    w18 = rows[0].index("W18")
-    assert rows[1][w18].startswith("'=HYPERLINK")
-    assert rows[1][rows[0].index("W01")] == "一线职工"
-    resp = login_as(world.district_b).get("/surveys/export.csv")
-    assert len(list(csv.reader(io.StringIO(resp.data.decode("utf-8-sig"))))) == 1  # B has no answers
-
-
-def test_xlsx_export_is_scoped_and_formula_safe(app, login_as, session, world):
-    make_links(app, session, world)
-    add(session, world, world.ent_a, 6, W18=["+1+1"])
-    add(session, world, world.ent_b, 6)
-    add(session, world, world.ent_a, 5, audience="employer", E11=["@SUM(A1)"])
-    resp = login_as(world.district_a).get("/surveys/export.xlsx")
-    assert resp.status_code == 200
-    wb = load_workbook(io.BytesIO(resp.data))
-    worker, employer = wb["职工问卷"], wb["企业方问卷"]
-    rows = list(worker.values)
-    assert len(rows) == 7 and {r[0] for r in rows[1:]} == {world.ent_a.name}
-    assert rows[1][rows[0].index("W18")] == "'+1+1"
-    assert list(employer.values)[1][list(employer.values)[0].index("E11")] == "'@SUM(A1)"
 
 
 def test_neutralise_covers_every_dangerous_start():

@@ -1,0 +1,153 @@
+"""Releases: the published states of an enterprise's survey figures.
+
+Figures never follow the live answers. When at least ``release_step`` (5)
+answers of an enterprise and questionnaire are not yet published
+(``surveys.disclosure.release_due``), a release marks them
+(``Submission.release_no``) and stores the cumulative additive counts of
+everything published so far. Every page, export, report and score reads the
+latest release: between two releases only the response counter moves, so
+comparing two states of any figure reveals a group of at least 5 answers.
+
+A last batch of fewer than 5 answers is never published, not even when the
+link closes (see the README): publishing it would give those answers away to
+anyone who saw the previous release.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from surveys import disclosure
+from surveys.metrics import option_counts, rate_counts
+
+from ..db import writing
+from ..models import Submission, SurveyRelease
+from ..timefmt import local_today
+from .surveys import AUDIENCE_CODES, definition_by_hash
+
+log = logging.getLogger(__name__)
+Key = tuple  # (enterprise_id, audience)
+
+
+@dataclass(frozen=True)
+class Published:
+    """The latest release of one group (or nothing yet: number 0)."""
+    number: int
+    answers: int
+    released_on: object
+    counts: dict
+
+
+NOTHING = Published(0, 0, None, {})
+
+
+def latest(session: Session, campaign_id: int, enterprise_ids=None) -> dict[Key, Published]:
+    """(enterprise_id, audience) → its latest release; ``enterprise_ids``: None (all), a list or a select."""
+    last = (select(SurveyRelease.enterprise_id, SurveyRelease.audience, func.max(SurveyRelease.number).label("n"))
+            .where(SurveyRelease.campaign_id == campaign_id)
+            .group_by(SurveyRelease.enterprise_id, SurveyRelease.audience))
+    if enterprise_ids is not None:
+        last = last.where(SurveyRelease.enterprise_id.in_(enterprise_ids))
+    last = last.subquery()
+    stmt = (select(SurveyRelease.enterprise_id, SurveyRelease.audience, SurveyRelease.number, SurveyRelease.answers,
+                   SurveyRelease.released_on, SurveyRelease.counts)
+            .join(last, (last.c.enterprise_id == SurveyRelease.enterprise_id)
+                  & (last.c.audience == SurveyRelease.audience) & (last.c.n == SurveyRelease.number))
+            .where(SurveyRelease.campaign_id == campaign_id))
+    return {(eid, aud): Published(number, answers, day, counts)
+            for eid, aud, number, answers, day, counts in session.execute(stmt)}
+
+
+def version_counts(session: Session, digest: str, sets: list) -> dict:
+    """The additive counts of one version's answer sets (empty when the version is unknown)."""
+    definition = definition_by_hash(session, digest)
+    if definition is None:
+        return {"answers": len(sets), "rates": {}, "questions": {}}
+    return {"answers": len(sets),
+            "rates": {key: list(rate_counts(definition, key, sets)) for key in definition.metrics},
+            "questions": option_counts(definition, sets)}
+
+
+def release(session: Session, campaign_id: int, enterprise_id: int, audience: str, today=None) -> int:
+    """Publish the unpublished answers of one group if enough have arrived, in the caller's write transaction.
+
+    Returns the new release number (0 when none is due). The submissions are
+    marked with the number first, so an answer committed meanwhile simply
+    waits for the next release.
+    """
+    scope = (Submission.campaign_id == campaign_id, Submission.enterprise_id == enterprise_id,
+             Submission.audience == audience)
+    previous = latest(session, campaign_id, [enterprise_id]).get((enterprise_id, audience), NOTHING)
+    waiting = session.scalars(select(Submission.id).where(*scope, Submission.release_no.is_(None))).all()
+    if not disclosure.release_due(previous.answers + len(waiting), previous.answers):
+        return 0
+    number = previous.number + 1
+    session.execute(update(Submission).where(Submission.id.in_(waiting)).values(release_no=number)
+                    .execution_options(synchronize_session=False))
+    groups: dict = defaultdict(list)
+    for digest, answers in session.execute(select(Submission.definition_hash, Submission.answers)
+                                           .where(*scope, Submission.release_no.is_not(None))):
+        groups[digest].append(answers or {})
+    counts = {digest: version_counts(session, digest, sets) for digest, sets in groups.items()}
+    session.add(SurveyRelease(campaign_id=campaign_id, enterprise_id=enterprise_id, audience=audience,
+                              number=number, answers=sum(len(s) for s in groups.values()),
+                              released_on=today or local_today(), counts=counts))
+    session.flush()
+    return number
+
+
+def due(live: dict, published: dict) -> list[Key]:
+    """The groups whose live count allows a new release."""
+    return sorted(key for key, n in live.items()
+                  if disclosure.release_due(n, published.get(key, NOTHING).answers))
+
+
+def refresh(session: Session, campaign_id: int, live: dict, enterprise_ids=None) -> int:
+    """Make every due release of the scope, each in a short write transaction of its own.
+
+    For read requests: the request's session stays read-only. Returns how many
+    releases were made; the caller then starts a new read (``session.rollback()``)
+    to see them. A failure (a concurrent request making the same release) only
+    means that request made it.
+    """
+    published = latest(session, campaign_id, enterprise_ids)
+    made = 0
+    for eid, audience in due(live, published):
+        try:
+            with writing(), Session(bind=session.get_bind()) as writer:
+                if release(writer, campaign_id, eid, audience):
+                    made += 1
+                writer.commit()
+        except SQLAlchemyError as exc:  # pragma: no cover - depends on a race
+            log.warning("survey release not made (%s); the concurrent one stands", type(exc).__name__)
+    return made
+
+
+def refresh_all(session: Session, campaign_id: int, enterprise_ids=None) -> int:
+    """Like :func:`refresh`, reading the live counts itself (commands, the demo)."""
+    from .survey_aggregates import live_counts
+
+    return refresh(session, campaign_id, live_counts(session, campaign_id, enterprise_ids), enterprise_ids)
+
+
+def released_answer_sets(session: Session, campaign_id: int, enterprise_id: int, audience: str,
+                         number: int) -> dict[str, list]:
+    """definition hash → answer dicts published up to release ``number`` (for free text and row exports)."""
+    groups: dict = defaultdict(list)
+    if number <= 0:
+        return groups
+    stmt = select(Submission.definition_hash, Submission.answers).where(
+        Submission.campaign_id == campaign_id, Submission.enterprise_id == enterprise_id,
+        Submission.audience == audience, Submission.release_no.is_not(None), Submission.release_no <= number)
+    for digest, answers in session.execute(stmt):
+        groups[digest].append(answers or {})
+    return groups
+
+
+__all__ = ["AUDIENCE_CODES", "NOTHING", "Published", "due", "latest", "refresh", "refresh_all", "release",
+           "released_answer_sets", "version_counts"]
