@@ -1,26 +1,41 @@
-"""Answer exports (CSV, XLSX) of the enterprises the user may see."""
+"""De-identified row-level exports (CSV, XLSX, SPSS, Stata) for administrators; every download is audited.
+
+The disclosure policy decides: enterprise accounts and evaluators get 403
+with the reason (never an empty file). Each download is written to the audit
+log before the file is built.
+"""
 from __future__ import annotations
 
-from flask import Response, current_app, request
+import io
+
+from flask import Response, request, send_file
 from flask_login import current_user
+
+from .. import audit
 from ..access import enterprise_or_403, visible_enterprise_ids
-from ..db import db
+from ..db import db, writing
 from ..errors import abort_zh
 from ..inputs import query_int
 from ..services import survey_disclosure as policy
 from ..services import survey_exports as ex
+from ..services import survey_releases as releases
+from ..services.survey_aggregates import live_counts
 from . import bp
 from .views import VIEWERS, campaign_or_404, roles_required
 
+FORMATS = {"csv": "CSV", "xlsx": "Excel", "sav": "SPSS", "dta": "Stata"}
 
-def _scope():
-    """(campaign, enterprise-id select, audiences, file stem) from the query string."""
+
+def _scope(kind: str, default_audience: str | None):
+    """(campaign, enterprise ids, audiences, grant, file stem) from the query string, refusals first."""
     campaign = campaign_or_404()
-    audience = request.args.get("audience") or None
+    audience = request.args.get("audience") or default_audience
     if audience not in (None, "worker", "employer"):
         abort_zh(400, "问卷类别无效：audience 只能是 worker（职工问卷）或 employer（企业方问卷）。")
-    for each in [audience] if audience else ["worker", "employer"]:
-        policy.require_for(current_user, each, "rows")  # 403 with the reason, never an empty file
+    audiences = [audience] if audience else ["worker", "employer"]
+    grant = None
+    for each in audiences:
+        grant = policy.require_for(current_user, each, "rows")  # 403 with the reason, never an empty file
     eid = query_int("enterprise", label="企业")
     if eid:
         enterprise_or_403(eid, campaign.id)
@@ -28,37 +43,43 @@ def _scope():
     else:
         ids = visible_enterprise_ids(current_user, campaign.id)
     stem = f"survey-{campaign.code}" + (f"-{eid}" if eid else "")
-    return campaign, ids, [audience] if audience else ["worker", "employer"], stem
+    releases.refresh(db.session, campaign.id, live_counts(db.session, campaign.id, ids), ids)  # as the pages do
+    _audit(campaign, kind, audiences, eid)
+    return campaign, ids, audiences, grant, stem
+
+
+def _audit(campaign, kind, audiences, eid):
+    """The download, in the audit log, in a write transaction of its own (the request is a GET)."""
+    db.session.rollback()
+    with writing():
+        audit.record("survey.export", "campaign", campaign.id,
+                     f"下载去标识化答卷数据（{FORMATS[kind]}，{'、'.join(ex.AUDIENCE_LABELS[a] for a in audiences)}）",
+                     {"format": kind, "audiences": audiences, "enterprise": eid})
+        db.session.commit()
+
+
+def _table(campaign, audience, ids, grant):
+    table = ex.build(db.session, campaign, audience, ids, grant)
+    if table is None:
+        abort_zh(409, "本行动尚未设置问卷，没有可导出的答卷。")
+    return table
 
 
 @bp.get("/export.csv")
 @roles_required(*VIEWERS)
 def export_csv():
-    campaign, ids, audiences, stem = _scope()
-    audience = audiences[0]  # CSV holds one questionnaire: worker unless ?audience=employer
-    header, _ = ex.header_and_codes(db.session, campaign, audience)
-    factory = current_app.extensions["evalsite_db"].factory
-
-    def body():  # its own session: the stream outlives the request context
-        session = factory()
-        try:
-            yield from ex.csv_chunks(header, ex.rows(session, campaign, audience, ids))
-        finally:
-            session.close()
-
-    return Response(body(), mimetype="text/csv; charset=utf-8",
+    campaign, ids, (audience,), grant, stem = _scope("csv", "worker")
+    text = ex.csv_text(_table(campaign, audience, ids, grant))
+    return Response(text.encode("utf-8"), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{stem}-{audience}.csv"'})
 
 
 @bp.get("/export.xlsx")
 @roles_required(*VIEWERS)
 def export_xlsx():
-    campaign, ids, audiences, stem = _scope()
-    sheets = []
-    for audience in audiences:
-        header, _ = ex.header_and_codes(db.session, campaign, audience)
-        sheets.append((ex.AUDIENCE_LABELS[audience], header, ex.rows(db.session, campaign, audience, ids)))
-    out = ex.xlsx_file(sheets)
+    campaign, ids, audiences, grant, stem = _scope("xlsx", None)
+    tables = {a: ex.build(db.session, campaign, a, ids, grant) for a in audiences}
+    out = ex.xlsx_file(tables, grant)
 
     def chunks():
         try:
@@ -69,3 +90,21 @@ def export_xlsx():
 
     return Response(chunks(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
+
+
+def _statistics(kind: str, mimetype: str):
+    campaign, ids, (audience,), grant, stem = _scope(kind, "worker")
+    data = ex.statistics_file(_table(campaign, audience, ids, grant), kind)
+    return send_file(io.BytesIO(data), mimetype=mimetype, download_name=f"{stem}-{audience}.{kind}")
+
+
+@bp.get("/export.sav")
+@roles_required(*VIEWERS)
+def export_sav():
+    return _statistics("sav", "application/x-spss-sav")
+
+
+@bp.get("/export.dta")
+@roles_required(*VIEWERS)
+def export_dta():
+    return _statistics("dta", "application/x-stata-dta")
