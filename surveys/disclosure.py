@@ -197,8 +197,34 @@ NOT_STORED = (
 )
 
 
+def promise(audience: str = "worker", settings: Settings | None = None, short: bool = False) -> str:
+    """What the questionnaire's intro, the poster and the thank-you page promise, written from the table.
+
+    It says what the enterprise accounts (both sides) can see, who reads the
+    free text and who gets de-identified rows: nothing more than the policy
+    keeps, nothing less than it allows.
+    """
+    s = settings or load_settings()
+    grants = {v: grant(v, audience, s) for v in VIEWERS}
+    enterprise = [v for v in ("management", "union") if grants[v].aggregates and not grants[v].rows]
+    assert len(enterprise) == 2, "the promise below assumes enterprise accounts see aggregates only"
+    if short:
+        return f"匿名填写：不收集姓名、手机号、IP地址；本企业只能看到不少于{s.min_group_size}人的汇总结果，看不到任何一份答卷"
+    text = (f"本问卷匿名填写：不收集您的姓名、手机号码，也不记录IP地址、设备信息或提交时刻，只记录提交日期。"
+            f"本企业（企业方和工会）{'和评估人员' if not grants['evaluator'].rows else ''}看不到任何一份答卷，"
+            f"只能看到不少于{s.min_group_size}人的汇总结果，结果每新增至少{s.release_step}份答卷才更新一次。")
+    readers = [v for v in VIEWERS if grants[v].free_text]
+    if readers:
+        who = "本企业工会和上级工会" if set(readers) == {"union", *ADMINS} else "、".join(VIEWERS[v] for v in readers)
+        text += f"您写的意见原文在答卷满{s.min_text_group}份后才向{who}显示，不带日期、随机排列，也不与您的其他答案放在一起。"
+    if any(grants[v].rows for v in VIEWERS):
+        text += "上级工会可取得去除日期和编号的逐份数据，仅用于统计分析。"
+    return text
+
+
 @dataclass(frozen=True)
 class Notice:
+    promise: str
     stored: tuple[str, ...]
     not_stored: tuple[str, ...]
     who_sees: tuple[tuple[str, str, str], ...]  # (viewer, audience, what)
@@ -210,6 +236,6 @@ class Notice:
 def notice(settings: Settings | None = None) -> Notice:
     """The privacy notice, generated from the policy table."""
     s = settings or load_settings()
-    return Notice(stored=tuple(STORED.values()), not_stored=NOT_STORED,
+    return Notice(stored=tuple(STORED.values()), not_stored=NOT_STORED, promise=promise("worker", s),
                   who_sees=tuple((VIEWERS[g.viewer], AUDIENCES[g.audience], describe(g)) for g in table(s)),
                   release_step=s.release_step, min_cell=s.min_group_size, min_text=s.min_text_group)

@@ -9,6 +9,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table
 
+from surveys.disclosure import promise
+
 from .charts import QRCode
 from .common import ACCENT, HIGHLIGHT_BG, fmt_date, markup, esc, para, plain_style, render
 from .data import PosterData
@@ -19,7 +21,7 @@ AUDIENCE = {
     "employer": ("企业方问卷", "本问卷面向企业经营管理人员和企业方协商代表"),
 }
 INSTRUCTIONS = "用手机微信扫码或在浏览器输入网址即可作答，约需3分钟"
-ANONYMITY = "匿名填写：不收集姓名、手机号、IP地址；结果只以不少于5人的汇总形式呈现"
+ANONYMITY = promise(short=True)  # written from surveys.disclosure, like the privacy notice
 
 
 def render_poster(data: PosterData) -> bytes:

@@ -151,7 +151,7 @@ def test_poster_has_short_url_instructions_and_anonymity(audience, tmp_path):
     f = flat(text)
     assert "eval.example.cn/s/k3J9" in f and HOSTILE_NAME in f
     assert flat(ANONYMITY) in f
-    assert "匿名填写：不收集姓名、手机号、IP地址；结果只以不少于5人的汇总形式呈现" in f
+    assert "匿名填写：不收集姓名、手机号、IP地址；本企业只能看到不少于5人的汇总结果，看不到任何一份答卷" in f
     assert "约需3分钟" in f
     assert text.count("\f") == 1  # one page
     assert_fonts_embedded(pdf, tmp_path)

@@ -121,3 +121,22 @@ def test_privacy_notice_is_the_policy_table(client):
     for item in disclosure.NOT_STORED:
         assert item in page
     assert "新增至少5份答卷后才更新" in page and "满10份" in page
+
+
+def test_intro_poster_and_thanks_promise_what_the_policy_does(app, client, session, world):
+    """The texts respondents read say exactly what the policy table keeps (they fail here when it changes)."""
+    import re
+
+    from evalsite.pdf.poster import ANONYMITY
+    from surveys import default_definition
+
+    for audience in ("worker", "employer"):
+        intro = re.sub(r"\s+", "", default_definition(audience).intro)
+        assert disclosure.promise(audience) in intro
+        assert "任何人都看不到" not in intro  # administrators do get de-identified rows
+    assert ANONYMITY == disclosure.promise(short=True)
+    assert disclosure.promise() == disclosure.notice().promise
+    links = make_links(app, session, world)
+    page = client.get(f"/s/{links[(world.ent_a.id, 'worker')].token}").get_data(as_text=True)
+    assert 'href="/s/privacy"' in page
+    assert disclosure.promise() in client.get("/s/privacy").get_data(as_text=True)
