@@ -63,7 +63,7 @@ def test_monitoring_traffic_light_against_required_sample(app, login_as, session
     add(session, world, world.ent_a2, 123)  # N = 180 → 123 needed at 95 % ± 5 %
     add(session, world, world.ent_a, 40)  # N = 320 → 175 needed: ≥ 30, so amber
     page = login_as(world.district_a).get("/surveys/").get_data(as_text=True)
-    assert "123 / 123" in page and "40 / 175" in page
+    assert '<span class="counter">123</span> / 123' in page and '<span class="counter">40</span> / 175' in page
     assert 'badge green' in page and 'badge amber' in page and "badge red" in page
     assert world.ent_b.name not in page
 
