@@ -8,7 +8,7 @@ first page view or ``flask survey-release`` makes the first releases from the
 answers already stored.
 
 Revision ID: b7e41c2a9d05
-Revises: 3f6b2a9c1d47
+Revises: e6e45bad00a3
 Create Date: 2026-12-01 10:20:00
 """
 from alembic import op
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = 'b7e41c2a9d05'
-down_revision = '3f6b2a9c1d47'
+down_revision = 'e6e45bad00a3'
 branch_labels = None
 depends_on = None
 
