@@ -4,7 +4,10 @@
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   ?= .venv
 BIN     = $(VENV)/bin
-FLASK   = $(BIN)/flask --app evalsite
+# the demo runs in the explicit development mode: no SECRET_KEY needed (a random one is kept in
+# instance/secret_key, mode 0600) and only this machine is served; set SECRET_KEY to serve others
+EVALSITE_ENV ?= development
+FLASK   = EVALSITE_ENV=$(EVALSITE_ENV) $(BIN)/flask --app evalsite
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 

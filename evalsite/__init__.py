@@ -8,14 +8,15 @@ from flask import Flask
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # INSTANCE_PATH (tests) keeps the development secret and the SQLite file out of the project folder
+    app = Flask(__name__, instance_relative_config=True, instance_path=(config or {}).get("INSTANCE_PATH"))
     from . import config as settings
 
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(settings.from_env(app.instance_path))
     if config:
         app.config.update(config)
-    settings.check(app.config)
+    settings.finish(app.config, app.instance_path)
     os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
 
     if app.config.get("TRUST_PROXY"):
@@ -38,7 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     guards.init_app(app)
-    app.register_blueprint(auth.bp)
+    auth.init_app(app)
     app.register_blueprint(main.bp)
     _register_optional_blueprints(app)
 

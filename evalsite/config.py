@@ -1,14 +1,23 @@
 """Settings from environment variables, with safe development defaults.
 
-The app refuses to start in production with the development secret, so a
-forgotten SECRET_KEY cannot silently sign sessions with a public value.
+There is no default secret: without ``SECRET_KEY`` the app starts only in the
+explicit development mode (``EVALSITE_ENV=development``), which then keeps a
+random secret of its own in ``instance/secret_key`` (mode 0600) and serves only
+clients on this machine (127.0.0.1, ::1).  Any other start without a secret,
+or with a publicly known one, is refused before anything is served.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
+import secrets
 from pathlib import Path
 
-DEV_SECRET = "dev-secret-change-me"
+DEV_SECRET = "dev-secret-change-me"  # the old public development value: refused everywhere
+# secrets anyone can read in this repository or its history; a cookie signed with them must never open a page
+KNOWN_SECRETS = {DEV_SECRET, "change-me", "secret", "dev", "development"}
+MIN_SECRET_LENGTH = 16
+SECRET_FILE = "secret_key"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -29,10 +38,10 @@ def default_database_url(instance_path: str) -> str:
 
 def from_env(instance_path: str) -> dict:
     """Build the config mapping from the environment."""
-    env = os.environ.get("EVALSITE_ENV", os.environ.get("FLASK_ENV", "development"))
+    env = (os.environ.get("EVALSITE_ENV") or os.environ.get("FLASK_ENV") or "").strip().lower()
     cfg = {
         "ENV_NAME": env,
-        "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET),
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(instance_path),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(Path(instance_path) / "uploads"),
@@ -52,18 +61,70 @@ def from_env(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", env == "production"),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
-        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # failed logins allowed per client address (a ceiling high enough for a factory behind one NAT)
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute;300 per hour"),
+        # failed logins allowed per account: each window is longer, so the wait grows with the failures
+        "LOGIN_ACCOUNT_LIMIT": os.environ.get("LOGIN_ACCOUNT_LIMIT",
+                                              "5 per minute;10 per 15 minutes;20 per hour;40 per day"),
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 120)),
+        "SESSION_ABSOLUTE_HOURS": float(os.environ.get("SESSION_ABSOLUTE_HOURS", 12)),
         "TRUST_PROXY": _bool("TRUST_PROXY", False),
         "TESTING": False,
     }
+    if "MFA_REQUIRED_FOR_ADMINS" in os.environ:
+        cfg["MFA_REQUIRED_FOR_ADMINS"] = _bool("MFA_REQUIRED_FOR_ADMINS", True)
     return cfg
+
+
+def is_development(cfg: dict) -> bool:
+    return cfg.get("ENV_NAME") == "development"
+
+
+def finish(cfg: dict, instance_path: str) -> None:
+    """Defaults that depend on the merged settings, then the refusal of unsafe ones."""
+    cfg.setdefault("MFA_REQUIRED_FOR_ADMINS", not (is_development(cfg) or cfg.get("TESTING")))
+    cfg["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=float(cfg["SESSION_ABSOLUTE_HOURS"]))
+    cfg["DEV_LOCAL_ONLY"] = False
+    if not cfg.get("SECRET_KEY") and is_development(cfg):
+        cfg["SECRET_KEY"] = local_secret(instance_path)
+        cfg["DEV_LOCAL_ONLY"] = True  # a secret nobody chose: serve this machine only
+    check(cfg)
+
+
+def local_secret(instance_path: str) -> str:
+    """The development mode's own random secret, created once in ``instance/`` with mode 0600."""
+    path = Path(instance_path) / SECRET_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        value = path.read_text(encoding="ascii").strip()
+        if len(value) >= MIN_SECRET_LENGTH:
+            return value
+        raise ConfigError(f"{path} 中的密钥无效，请删除该文件后重新启动。 The secret in {path} is invalid: "
+                          "delete the file and start again.") from None
+    value = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(value + "\n")
+    return value
 
 
 def check(cfg: dict) -> None:
     """Refuse unsafe combinations before the app serves anything."""
-    if cfg.get("ENV_NAME") == "production":
-        if not cfg.get("SECRET_KEY") or cfg["SECRET_KEY"] == DEV_SECRET or len(cfg["SECRET_KEY"]) < 16:
-            raise ConfigError(
-                "生产环境必须设置 SECRET_KEY（至少16个字符，且不能使用开发默认值）。"
-                " Refusing to start in production with the development secret."
-            )
+    secret = cfg.get("SECRET_KEY")
+    if not secret:
+        raise ConfigError(
+            "未设置 SECRET_KEY，拒绝启动。请设置环境变量 SECRET_KEY（至少16个随机字符），"
+            "或仅在本机开发时设置 EVALSITE_ENV=development（make demo 即如此）。"
+            " Refusing to start without SECRET_KEY: set SECRET_KEY (16+ random characters), or set "
+            "EVALSITE_ENV=development for local development only (as make demo does)."
+        )
+    if secret in KNOWN_SECRETS or len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            "SECRET_KEY 过短或是公开的默认值，拒绝启动：请使用至少16个随机字符。"
+            " Refusing to start: SECRET_KEY is too short or a publicly known value; use 16+ random characters."
+        )
+    if cfg.get("DEV_LOCAL_ONLY") and cfg.get("TRUST_PROXY"):
+        raise ConfigError(
+            "开发模式（自动生成的密钥）只服务本机，不能与 TRUST_PROXY 同时使用；请设置 SECRET_KEY。"
+            " The development mode serves this machine only and cannot sit behind a proxy: set SECRET_KEY."
+        )

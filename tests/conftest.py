@@ -233,10 +233,18 @@ def world(factory, session):
 
 
 def login(client, user) -> None:
-    """Log a user in without paying for argon2 on every test."""
+    """Log a user in without paying for argon2 on every test: a server-side session, its id in the cookie."""
+    from evalsite.auth import sessions
+    from evalsite.db import db, writing
+
+    user_id, login_id = user.id, user.get_id()  # may load from the test's session: not inside writing()
+    with client.application.app_context(), writing():
+        token = sessions.store().create(user_id)
+        db.session.commit()
     with client.session_transaction() as sess:
-        sess["_user_id"] = user.get_id()
+        sess["_user_id"] = login_id
         sess["_fresh"] = True
+        sess[sessions.SESSION_KEY] = token
 
 
 @pytest.fixture

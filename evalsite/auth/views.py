@@ -3,7 +3,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..audit import record
@@ -11,6 +11,7 @@ from ..db import db
 from ..extensions import limiter, login_manager
 from ..models import User
 from ..models.base import utcnow
+from . import sessions
 from .forms import LoginForm, PasswordChangeForm
 from .passwords import hash_password, verify_password
 
@@ -19,11 +20,15 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_user(user_id: str):
+    """The signed-in user, only while the server still knows this browser's session (see sessions)."""
     try:
         raw_id, version = user_id.split(":", 1)
-        user = db.session.get(User, int(raw_id))
+        wanted = int(raw_id)
     except (ValueError, TypeError):
         return None
+    if sessions.current_user_id() != wanted:
+        return None
+    user = db.session.get(User, wanted)
     if user is None or not user.active or str(user.session_version) != version:
         return None
     return user
@@ -50,8 +55,8 @@ def login():
         if user and user.active and verify_password(user.password_hash, form.password.data):
             user.last_login_at = utcnow()
             record("login", "user", user.id, f"{user.username} 登录", user=user)
+            sessions.begin(user)
             db.session.commit()
-            login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("用户名或密码错误，或账号已停用")
         return render_template("auth/login.html", form=form), 401
@@ -62,7 +67,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
+    sessions.end_current()
+    db.session.commit()
     flash("您已退出登录。", "info")
     return redirect(url_for("auth.login"))
 
@@ -79,8 +85,9 @@ def change_password():
         user.password_hash = hash_password(form.new.data)
         user.session_version += 1
         record("password_change", "user", user.id, f"{user.username} 修改密码")
+        sessions.end_all(user.id)  # every other browser signs in again
+        sessions.begin(user)  # this one goes on under a new session id
         db.session.commit()
-        login_user(user)  # keep this session valid under the new version
         flash("密码已修改。", "success")
         return redirect(url_for("main.home"))
     status = 400 if request.method == "POST" else 200

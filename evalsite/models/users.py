@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
@@ -35,9 +35,20 @@ class User(UserMixin, Timestamped, Base):
     last_login_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     # bumped on password change / deactivation so old sessions stop working
     session_version: Mapped[int] = mapped_column(default=1)
+    # set when an administrator chose the password (new account, reset): every page asks for a new one
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # second factor (TOTP, RFC 6238): the base32 secret once enrolment is confirmed, and the last time
+    # step accepted, so a code is never accepted twice
+    totp_secret: Mapped[Optional[str]] = mapped_column(String(64))
+    totp_enabled_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    totp_last_step: Mapped[Optional[int]] = mapped_column()
 
     unit: Mapped[Optional[ReportingUnit]] = relationship()
     enterprise: Mapped[Optional[Enterprise]] = relationship()
+
+    @property
+    def has_totp(self) -> bool:
+        return bool(self.totp_secret and self.totp_enabled_at)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -73,3 +84,29 @@ class User(UserMixin, Timestamped, Base):
     @property
     def is_enterprise(self) -> bool:
         return self.role == "enterprise"
+
+
+class UserSession(Base):
+    """One signed-in browser: the cookie carries a random token, only its SHA-256 is stored here.
+
+    Deleting the row ends the session at once (logout, password change, deactivation, "sign out
+    everywhere"); ``last_seen_at`` and ``created_at`` give the idle and absolute limits.
+    Used when no Redis is configured (``evalsite.auth.sessions``).
+    """
+
+    __tablename__ = "user_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class RecoveryCode(Base):
+    """A single-use recovery code for the second factor, stored as salted SHA-256 (the code has 50 random bits)."""
+
+    __tablename__ = "recovery_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(128))
+    used_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..audit import record
+from ..auth import sessions
 from ..auth.passwords import hash_password
 from ..creditcode import validate as validate_code
 from ..db import db
@@ -73,6 +74,7 @@ def set_active(user: User, active: bool) -> None:
     """Deactivation (and reactivation) bumps session_version so every open session of the user ends."""
     user.active = active
     user.session_version = (user.session_version or 1) + 1
+    sessions.end_all(user.id)
     record("user_reactivate" if active else "user_deactivate", "user", user.id,
            f"{'启用' if active else '停用'}账号 {user.username}")
 
@@ -80,7 +82,14 @@ def set_active(user: User, active: bool) -> None:
 def reset_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.session_version = (user.session_version or 1) + 1
+    sessions.end_all(user.id)
     record("user_password_reset", "user", user.id, f"重置账号 {user.username} 的密码")
+
+
+def end_sessions(user: User) -> None:
+    """An administrator's "sign out everywhere": every browser of the user must log in again."""
+    sessions.end_all(user.id)
+    record("user_sessions_end", "user", user.id, f"退出账号 {user.username} 的所有登录")
 
 
 def username_taken(username: str) -> bool:

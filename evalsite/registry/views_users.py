@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..access import admin_required, city_admin_required, scope_users
 from ..audit import record
+from ..auth import sessions
 from ..db import db
 from ..inputs import arg_id, query_int
 from ..errors import abort_zh
@@ -90,7 +91,8 @@ def user_edit(user_id: int):
             flash("账号已保存。", "success")
             return redirect(url_for("registry.user_list"))
     status = 400 if request.method == "POST" else 200
-    return render_template("registry/user_form.html", form=form, user=user), status
+    return render_template("registry/user_form.html", form=form, user=user,
+                           session_count=sessions.store().count(user.id)), status
 
 
 def _toggle(user_id: int, active: bool):
@@ -113,6 +115,16 @@ def user_deactivate(user_id: int):
 @admin_required
 def user_reactivate(user_id: int):
     return _toggle(user_id, True)
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+@admin_required
+def user_end_sessions(user_id: int):
+    user = managed_user_or_403(user_id)
+    accounts.end_sessions(user)
+    db.session.commit()
+    flash(f"账号 {user.username} 的所有登录均已退出，需重新登录。", "success")
+    return redirect(url_for("registry.user_edit", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])

@@ -148,6 +148,8 @@ ROUTES = [
     Case("registry.user_reset_password", lambda w: f"/users/{w.ent_a_mgmt.id}/password", CITY_ONLY),
     Case("registry.user_reset_password", lambda w: f"/users/{w.ent_a_mgmt.id}/password", A_EDIT_POST,
          method="POST", data=lambda w: {"new": "Newpass123", "confirm": "Newpass123"}),
+    Case("registry.user_end_sessions", lambda w: f"/users/{w.ent_a_mgmt.id}/sessions/end", A_EDIT_POST,
+         method="POST"),
     Case("registry.audit_log", lambda w: "/audit", CITY_ONLY),
     Case("registry.import_upload", lambda w: "/import", ADMINS),
     Case("registry.import_upload", lambda w: "/import", exp(LOGIN, 403, 403, 400, 403, 200), method="POST",

@@ -26,6 +26,7 @@ def test_production_starts_with_a_real_secret(monkeypatch, tmp_path):
 def test_settings_come_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/env.db")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    monkeypatch.setenv("SECRET_KEY", "a-long-and-random-test-secret")
     app = create_app({"UPLOAD_DIR": str(tmp_path)})
     assert app.config["DATABASE_URL"].endswith("env.db")
     assert app.config["REDIS_URL"] == "redis://127.0.0.1:6379/3"
@@ -39,7 +40,7 @@ def test_healthz_ok(client):
 
 def test_healthz_503_when_database_unreachable(tmp_path):
     app = create_app({"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "UPLOAD_DIR": str(tmp_path),
-                      "TESTING": True})
+                      "TESTING": True, "SECRET_KEY": "a-long-and-random-test-secret"})
     resp = app.test_client().get("/healthz")
     assert resp.status_code == 503
 

@@ -82,7 +82,9 @@ def test_junk_posts_never_500(app, world, who):
     client = app.test_client()
     login(client, getattr(world, who))
     failures = []
-    for endpoint, url in _post_urls(app, world):
+    # a list: the generator yields inside a request context, whose app context (and database
+    # session, holding the write lock of the last POST) every request would share
+    for endpoint, url in list(_post_urls(app, world)):
         if endpoint in ("auth.logout",):
             continue
         for form in JUNK_FORMS:
