@@ -1,7 +1,7 @@
 """accounts: server-side sessions, forced password change, TOTP and recovery codes
 
 Revision ID: 3c9e1a7b5d20
-Revises: 80cacb60a5de
+Revises: 3f6b2a9c1d47
 Create Date: 2026-12-01 10:15:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '3c9e1a7b5d20'
-down_revision = '80cacb60a5de'
+down_revision = '3f6b2a9c1d47'
 branch_labels = None
 depends_on = None
 
