@@ -1,7 +1,7 @@
 """accounts: server-side sessions, forced password change, TOTP and recovery codes
 
 Revision ID: 3c9e1a7b5d20
-Revises: e6e45bad00a3
+Revises: b7e41c2a9d05
 Create Date: 2026-12-01 10:15:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '3c9e1a7b5d20'
-down_revision = 'e6e45bad00a3'
+down_revision = 'b7e41c2a9d05'
 branch_labels = None
 depends_on = None
 
