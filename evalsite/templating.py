@@ -6,7 +6,7 @@ import datetime as dt
 from flask import Flask, request, url_for
 from flask_login import current_user
 
-from . import timefmt
+from . import labels, timefmt
 
 
 def fmt_date(value) -> str:
@@ -92,6 +92,7 @@ def nav_items():
 
 def init_app(app: Flask) -> None:
     timefmt.init_app(app)
+    labels.init_app(app)
     app.jinja_env.filters.update(date=fmt_date, iso_date=iso_date, pct=fmt_pct, num=fmt_num, yesno=yesno)
     app.jinja_env.globals.update(url_with=url_with, nav_items=nav_items)
     app.jinja_env.trim_blocks = True

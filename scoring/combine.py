@@ -333,9 +333,14 @@ def _explain(res: EnterpriseResult) -> tuple[str, ...]:
                 shown = "未测量" if r.survey_rate is None else _pct(r.survey_rate)
                 lines.append(f"{head}{name} {shown}（n={r.survey_n}），有效样本不足，记 0 分")
             else:
-                lines.append(f"{head}{_n(r.points_max)} × clip(({_pct(r.survey_rate)} − "
-                             f"{_pct(r.survey_floor)}) / ({_pct(r.survey_target)} − "
-                             f"{_pct(r.survey_floor)}), 0, 1) = {_n(r.combined_points)}（n={r.survey_n}）")
+                rate, lo, hi = _pct(r.survey_rate), _pct(r.survey_floor), _pct(r.survey_target)
+                if r.survey_rate >= r.survey_target - EPS:
+                    how = f"{name} {rate}，达到目标 {hi}，得满分"
+                elif r.survey_rate <= r.survey_floor + EPS:
+                    how = f"{name} {rate}，不高于 {lo}，得 0 分"
+                else:
+                    how = f"{_n(r.points_max)} × ({rate} − {lo}) ÷ ({hi} − {lo})"
+                lines.append(f"{head}{how} = {_n(r.combined_points)}（n={r.survey_n}）")
             continue
         if r.external_points is None:
             text = f"{head}自评 {_n(r.self_points)} = {_n(r.combined_points)}"
@@ -345,7 +350,8 @@ def _explain(res: EnterpriseResult) -> tuple[str, ...]:
             if len(r.external_each) > 1:
                 text += f"（外评为 {'、'.join(_n(x) for x in r.external_each)} 的均值）"
         if r.suggested_level:
-            text += f"（程序核查建议档位：{r.suggested_level}）"
+            named = next((lv.label for lv in r.levels if lv.key == r.suggested_level), r.suggested_level)
+            text += f"（程序核查建议档位：{named}）"
         if r.discrepancy:
             text += "［自评与外评差异大］"
         lines.append(text)

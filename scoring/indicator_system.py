@@ -83,8 +83,8 @@ class Rule:
 
     def text(self, points: float) -> str:
         if self.kind == "survey":
-            return (f"{_n(points)} × clip(({RATE_NAMES[self.rate]} − {self.floor:.0%}) / "
-                    f"({self.target:.0%} − {self.floor:.0%}), 0, 1)")
+            return (f"{RATE_NAMES[self.rate]}达到{self.target:.0%}得{_n(points)}分，不高于{self.floor:.0%}得0分，"
+                    "其间按比例计分")
         return "；".join(f"{lv.label} {_n(lv.points)}分" for lv in self.levels)
 
 

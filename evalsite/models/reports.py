@@ -14,6 +14,7 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignK
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from .. import labels as _labels
 from ..db import Base
 from .base import utcnow
 from .campaigns import Campaign
@@ -21,12 +22,12 @@ from .orgs import Enterprise
 from .users import User
 
 REPORT_KINDS = {"evaluation": "质效评估报告", "closing": "整改情况报告"}
-VERSION_STATUSES = {"draft": "草稿", "returned": "已退回修改", "approved": "已审核", "issued": "已出具", "superseded": "已被新版本取代",
-                    "revoked": "已撤销"}
-ITEM_STATUSES = {"open": "待整改", "submitted": "待验收", "accepted": "已验收", "returned": "已退回"}
-OWNERS = {"worker": "职工方", "employer": "企业方", "both": "双方", "union": "职工方", "management": "企业方"}
-LETTER_KINDS = {"reminder": "提示函", "opinion": "意见书", "recommendation": "建议书"}
-LETTER_STATUSES = {"draft": "草稿", "approved": "已审核，待编号出具", "issued": "已出具"}
+# the Chinese names are data (evalsite/labels.yaml), one vocabulary for pages and PDFs
+VERSION_STATUSES = _labels.vocabulary()["version_status"]
+ITEM_STATUSES = _labels.vocabulary()["item_status"]
+OWNERS = _labels.vocabulary()["owner"]
+LETTER_KINDS = _labels.vocabulary()["letter_kind"]
+LETTER_STATUSES = _labels.vocabulary()["letter_status"]
 
 
 class Report(Base):

@@ -18,6 +18,7 @@ from .common import (DASH, DATE_BLANK, HEADER_BG, HEADER_INDENT, HEADER_SIZE, HI
                      esc, fit_text, fmt_date, fmt_num, fmt_pct, font, kv_table, markup, para, plain_style, render,
                      styles, table)
 from .data import ReportData
+from ..labels import code_ref_text
 
 CONTENT_W = A4[0] - 36 * mm
 SEVERITY = {"high": "严重", "critical": "严重", "medium": "一般", "low": "轻微"}
@@ -163,7 +164,7 @@ def _problems(d: ReportData, heading: str) -> list:
     for i, p in enumerate(d.problems, start=1):
         sev = severity_label(p.severity)
         color = SEVERITY_COLOR.get(sev, "#333333")
-        head = markup(f'{i}. <font color="{color}">【{esc(sev)}】</font>{esc(p.code)} {esc(p.title)}', "h3")
+        head = markup(f'{i}. <font color="{color}">【{esc(sev)}】</font>{esc(p.title)}<font size="8" color="#555555">{esc(code_ref_text(p.code))}</font>', "h3")
         kv = kv_table([("问题描述", p.description), ("整改要求", p.requirement),
                        ("整改期限", fmt_date(p.deadline)), ("责任方", owner_label(p.owner))],
                       [25 * mm, CONTENT_W - 25 * mm])

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import audit
+from ..labels import actor
 from ..access import enterprise_or_403, roles_required, scope_enterprises
 from ..db import db
 from ..errors import abort_zh
@@ -76,7 +77,7 @@ def item_submit(item_id):
         db.session.add(RectificationEvidence(item_id=item.id, filename=stored.filename, stored_name=stored.stored_name,
                                              content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
                                              uploaded_by_id=current_user.id))
-    audit.record("rectification.submit", "rectification_item", item.id, f"{item.code} 提交整改" +
+    audit.record("rectification.submit", "rectification_item", item.id, f"{item.title}（{item.code}）提交整改" +
                  ("（逾期）" if item.late else ""))
     db.session.commit()
     flash("已提交，等待验收。" + ("本项已超过整改期限，记为逾期。" if item.late else ""), "success")
@@ -102,7 +103,7 @@ def item_review(item_id):
     except ValueError as exc:
         form.comment.errors = [str(exc)]
         return _render_item(item, 400, review_form=form)
-    audit.record(f"rectification.{form.action.data}", "rectification_item", item.id, f"{item.code} {item.status_label}")
+    audit.record(f"rectification.{form.action.data}", "rectification_item", item.id, f"{item.title}（{item.code}）{item.status_label}")
     db.session.commit()
     flash("已验收通过。" if item.status == "accepted" else
           f"已退回整改，责任方（{item.owner_label}）将在整改项页面看到退回原因。", "success")
@@ -120,7 +121,7 @@ def item_history(item) -> list[dict]:
             what = EVENT_LABELS.get(e.to_status or "", "状态变更")
         else:
             what = {"letter": "发出监督文书", "response": "记录文书答复"}.get(e.kind, "处理")
-        rows.append(dict(at=e.at, who=e.username, what=what, reason=e.comment or ""))
+        rows.append(dict(at=e.at, who=actor(e.username), what=what, reason=e.comment or ""))
     return rows
 
 

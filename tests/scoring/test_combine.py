@@ -78,7 +78,8 @@ def test_hand_computed_discrepancy_flags_at_exactly_half_the_points():
 def test_explain_traces_each_number():
     lines = hand_computed().explain()
     assert "B2 按期书面答复: 自评 1 × 0.4 + 外评 0 × 0.6 = 0.4" in lines
-    assert "E1 职工参与率: 4 × clip((65% − 50%) / (80% − 50%), 0, 1) = 2（n=120）" in lines
+    assert "E1 职工参与率: 4 × (65% − 50%) ÷ (80% − 50%) = 2（n=120）" in lines
+    assert not any("clip" in line for line in lines)
     assert "A–D 合计: 自评 78 × 0.4 + 外评 73 × 0.6 = 75（1位评估人）" in lines
     assert "最终得分: 75 + 10.2 = 85.2" in lines
     assert "评定等级: 良好（二星）" in lines

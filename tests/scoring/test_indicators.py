@@ -75,7 +75,7 @@ def test_indicator_levels_and_points():
     assert "答复书（注明日期）" in b2.evidence
     with pytest.raises(KeyError):
         b2.points_for("excellent")
-    assert s.indicator("E1").rule_text == "4 × clip((参与率 − 50%) / (80% − 50%), 0, 1)"
+    assert s.indicator("E1").rule_text == "参与率达到80%得4分，不高于50%得0分，其间按比例计分"
     with pytest.raises(KeyError):
         s.indicator("Z9")
 
