@@ -42,3 +42,25 @@ def test_the_detector_finds_each_kind_of_internal_code(text):
                                   "2026年12月1日 18:05", "B8 报送审查生效", "威海市总工会"])
 def test_the_detector_lets_plain_chinese_pass(text):
     assert leaks(text) == [], leaks(text)
+
+
+def test_every_audit_action_written_by_the_code_has_a_chinese_name():
+    """Walk the code for audit.record(...) calls: each literal action (or both arms of a choice) is labelled."""
+    import ast
+    from pathlib import Path
+
+    root = Path(labels.__file__).parent
+    known, missing = labels.vocabulary()["audit_action"], []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            if name != "record" or path.name == "history.py":
+                continue
+            arg = node.args[0]
+            options = [arg.body, arg.orelse] if isinstance(arg, ast.IfExp) else [arg]
+            for opt in options:
+                if isinstance(opt, ast.Constant) and isinstance(opt.value, str) and opt.value not in known:
+                    missing.append(f"{path.relative_to(root)}:{node.lineno} {opt.value}")
+    assert missing == []

@@ -128,7 +128,8 @@ def test_audit_log_newest_first_filtered(app, world, session, login_as):
     client.post(f"/users/{world.evaluator.id}/deactivate")
     client.post(f"/users/{world.evaluator.id}/reactivate")
     html = client.get("/audit").get_data(as_text=True).split("<tbody>")[1]
-    assert html.index("user_reactivate") < html.index("user_deactivate")
+    assert html.index("<td>重新启用账号</td>") < html.index("<td>停用账号</td>")  # labelled, newest first
+    assert "user_reactivate" not in html and "user_deactivate" not in html
     only = client.get("/audit?action=user_deactivate").get_data(as_text=True)
     assert "启用账号" not in only and "停用账号 evaluator" in only
     assert "停用账号" not in client.get("/audit?user=nobody").get_data(as_text=True)
