@@ -52,7 +52,8 @@ def _history(session: Session, item: RectificationItem, today: dt.date) -> str:
     """What the enterprise was asked and what it did, in plain Chinese with Chinese dates."""
     version = session.get(ReportVersion, item.version_id) if item.version_id else None
     when = f"于{format_date(version.issue_date)}" if version is not None and version.issue_date else ""
-    head = f"本会{when}出具的集体协商质效评估报告（{item.report.number}）"
+    # no bracket around the number: reportlab may end a line on an opening bracket
+    head = f"本会{when}出具的编号为{item.report.number}的集体协商质效评估报告"
     text = f"{head}已就上述问题提出整改要求，整改期限为{format_date(item.deadline)}"
     states = []
     if item.returned_count:
@@ -70,7 +71,7 @@ def _prior_notice(session: Session, item: RectificationItem) -> str:
         EscalationLetter.status == "issued").order_by(EscalationLetter.issued_at.desc()))
     if prev is None:
         return ""
-    return (f"本会已于{format_date(prev.issued_at)}向该单位发出《工会劳动法律监督意见书》（{prev.number}），"
+    return (f"本会已于{format_date(prev.issued_at)}向该单位发出{prev.number}《工会劳动法律监督意见书》，"
             "该单位未按期整改。")
 
 
