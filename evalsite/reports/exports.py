@@ -161,7 +161,7 @@ def check_sheet(wb, checks, unit_name: str) -> None:
     for c, width in enumerate((12, 48, 8, 10, 28, 48), start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     row = 3
-    for check in checks:
+    for check in sorted(checks, key=lambda c: c.passed):
         lines = list(check.findings) or [None]
         for k, f in enumerate(lines):
             values = [check.table, check.rule, check.severity, "未通过" if check.findings else "通过",
@@ -221,7 +221,8 @@ def checks_pdf(checks, unit_name: str, date: dt.date | None = None) -> bytes:
     from ..pdf import render_checks
     from ..pdf.data import CheckSheetData, LogicCheckLine
 
-    lines = [LogicCheckLine(c.table, c.rule, c.severity, [(f.row, f.message) for f in c.findings]) for c in checks]
+    lines = [LogicCheckLine(c.table, c.rule, c.severity, [(f.row, f.message) for f in c.findings])
+             for c in sorted(checks, key=lambda c: c.passed)]  # failing first, as on the page
     return render_checks(CheckSheetData(title="统计表逻辑检查表", unit_name=unit_name, date=date or local_today(),
                                         checks=lines))
 
