@@ -208,3 +208,21 @@ def test_screenshots_at_phone_and_desktop_width(server, browser, token):
         assert name == "威海甲机械有限公司"
         shot(page, f"first-{width}")
         context.close()
+
+
+def test_a_slip_link_fills_its_code_in_and_keeps_it_out_of_a_forwarded_link(server, browser, app, session, world):
+    from evalsite.models import SurveyLink
+    from evalsite.services import surveys as svc
+
+    links = make_links(app, session, world)
+    link = session.get(SurveyLink, links[(world.ent_a.id, "worker")].id)
+    code = svc.issue_ballots(session, link, 1)[0]
+    session.commit()
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{server}/s/{link.token}?b={code}")
+    assert page.input_value("#ballot") == code
+    assert page.url == f"{server}/s/{link.token}"
+    assert page.evaluate("document.querySelector('#ballot').labels[0].textContent").startswith("作答码")
+    shot(page, "ballot")
+    context.close()

@@ -173,6 +173,7 @@ def test_enterprise_name_share_card_and_icon_on_every_page(client, token, sessio
     assert f'<header class="top">{name}</header>' in page and f"<title>集体协商质效评估职工问卷 · {name}</title>" in page
     assert f'<meta property="og:title" content="{name} · 集体协商质效评估职工问卷">' in page
     assert '<meta property="og:description" content="本问卷匿名填写：' in page
+    assert f'<meta property="og:url" content="http://localhost/s/{token}">' in page  # not ?p= nor a slip's ?b=
     image = re.search(r'<meta property="og:image" content="http://localhost(/s/assets/share.png\?v=\w+)">', page)
     icon = re.search(r'<link rel="icon" href="(/s/assets/icon.svg\?v=\w+)"', page)
     assert client.get(image.group(1)).data.startswith(b"\x89PNG")
