@@ -92,7 +92,7 @@ def create_admin(username, password, display_name):
     from .auth.passwords import hash_password, password_problem
     from .models import User
 
-    problem = password_problem(password)
+    problem = password_problem(password, username=username, other_inputs=(display_name,))
     if problem:
         raise click.ClickException(problem)
     with writing():

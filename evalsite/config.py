@@ -66,6 +66,8 @@ def from_env(instance_path: str) -> dict:
         # failed logins allowed per account: each window is longer, so the wait grows with the failures
         "LOGIN_ACCOUNT_LIMIT": os.environ.get("LOGIN_ACCOUNT_LIMIT",
                                               "5 per minute;10 per 15 minutes;20 per hour;40 per day"),
+        # wrong second-factor codes allowed per account between password and code
+        "MFA_RATE_LIMIT": os.environ.get("MFA_RATE_LIMIT", "5 per minute;20 per hour"),
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 120)),
         "SESSION_ABSOLUTE_HOURS": float(os.environ.get("SESSION_ABSOLUTE_HOURS", 12)),
         "TRUST_PROXY": _bool("TRUST_PROXY", False),

@@ -1,7 +1,8 @@
 """Chinese error pages; a 500 never shows a traceback to the user."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 MESSAGES = {
@@ -25,9 +26,40 @@ def render_error(code: int, detail: str | None = None):
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 
+def _audit_refusal(e) -> None:
+    """Every 403 goes to the audit log (ASVS V16), in a transaction of its own (see audit.record_apart)."""
+    from .audit import ANONYMOUS, record_apart
+
+    # the public survey pages carry tokens in their paths: name the page, never the path
+    where = request.endpoint if request.blueprint == "survey_site" else request.path
+    record_apart("access_denied", "request", None, f"拒绝访问：{request.method} {where}"[:500],
+                 {"endpoint": request.endpoint, "method": request.method, "address": request.remote_addr},
+                 actor_name=None if current_user.is_authenticated else ANONYMOUS)
+
+
+def _forbidden(e):
+    _audit_refusal(e)
+    return render_error(403, getattr(e, "description_zh", None))
+
+
+def _too_many(e):
+    from .auth.throttle import retry_after
+
+    if getattr(e, "response", None) is not None:  # already answered (the login's on_breach)
+        return e.response
+    resp = render_error(429, getattr(e, "description_zh", None))
+    seconds = retry_after()
+    if seconds:
+        resp = make_response(resp)
+        resp.headers["Retry-After"] = str(seconds)
+    return resp
+
+
 def init_app(app: Flask) -> None:
+    special = {403: _forbidden, 429: _too_many}
     for code in MESSAGES:
-        app.register_error_handler(code, lambda e, code=code: render_error(code, getattr(e, "description_zh", None)))
+        handler = special.get(code) or (lambda e, code=code: render_error(code, getattr(e, "description_zh", None)))
+        app.register_error_handler(code, handler)
 
     from .four_eyes import FourEyesRefused
 

@@ -4,7 +4,27 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from .passwords import password_problem
+from .passwords import MAX_LENGTH, password_problem
+
+PASSWORD_HINT = "至少12个字符，不含用户名，不用常见密码；由几个词组成的短语最好记，例如“海边-灯塔-晚风-37”"
+
+
+def _typed(form, name: str) -> str:
+    field = getattr(form, name, None)
+    return ((field.data if field is not None else "") or "").strip()
+
+
+def check_new_password(form, field) -> None:
+    """Validator for a new password of ``form.user`` (None when the account does not exist yet)."""
+    user = getattr(form, "user", None)
+    if user is not None:
+        username, display, current = user.username, user.display_name, user.password_hash
+    else:
+        username, display, current = _typed(form, "username"), _typed(form, "display_name"), None
+    problem = password_problem(field.data or "", username=username, other_inputs=(display,) if display else (),
+                               current_hash=current)
+    if problem:
+        raise ValidationError(problem)
 
 
 class LoginForm(FlaskForm):
@@ -14,10 +34,17 @@ class LoginForm(FlaskForm):
 
 class PasswordChangeForm(FlaskForm):
     current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码")])
-    new = PasswordField("新密码", validators=[DataRequired("请输入新密码"), Length(max=200)])
+    new = PasswordField("新密码", validators=[DataRequired("请输入新密码"),
+                                              Length(max=MAX_LENGTH, message=f"密码不能超过{MAX_LENGTH}个字符")])
     confirm = PasswordField("确认新密码", validators=[DataRequired("请再次输入新密码"), EqualTo("new", "两次输入的新密码不一致")])
 
-    def validate_new(self, field):
-        problem = password_problem(field.data or "")
-        if problem:
-            raise ValidationError(problem)
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    validate_new = check_new_password
+
+
+class CodeForm(FlaskForm):
+    code = StringField("验证码", validators=[DataRequired("请输入验证器应用中的6位验证码，或一个恢复码"),
+                                          Length(max=32, message="验证码过长")])

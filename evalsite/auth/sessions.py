@@ -234,3 +234,8 @@ def current_user_id() -> Optional[int]:
     if not token or not isinstance(token, str):
         return None
     return store().check(token)
+
+
+def now_epoch() -> float:
+    """The auth clock as Unix seconds (the clock is naive UTC: never let the machine's zone in)."""
+    return _epoch(now())

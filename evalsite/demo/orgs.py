@@ -18,7 +18,7 @@ from ..models import (BargainingMeeting, Campaign, CollectiveContract, ContractC
                       Industry, ReportingUnit, User)
 from ..registry.enrolment import default_candidates
 
-DEMO_PASSWORD = "Demo2021!"
+DEMO_PASSWORD = "Demo-2021-weihai!"
 
 # name, code, kind, division for credit codes, name prefix, admin username, weight (share of enterprises)
 UNITS = [

@@ -62,7 +62,9 @@ def account_problems(creator: User, role: str, unit_id: int | None, enterprise_c
 
 
 def create_user(username: str, display_name: str, password: str, values: dict) -> User:
-    user = User(username=username, display_name=display_name, password_hash=hash_password(password), **values)
+    # an administrator chose the password: the owner replaces it at first login
+    user = User(username=username, display_name=display_name, password_hash=hash_password(password),
+                must_change_password=True, **values)
     db.session.add(user)
     db.session.flush()
     record("user_create", "user", user.id, f"创建账号 {username}（{ROLES[user.role]}）",
@@ -81,9 +83,20 @@ def set_active(user: User, active: bool) -> None:
 
 def reset_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
+    user.must_change_password = True  # known to the administrator: the owner replaces it at next login
     user.session_version = (user.session_version or 1) + 1
     sessions.end_all(user.id)
     record("user_password_reset", "user", user.id, f"重置账号 {user.username} 的密码")
+
+
+def reset_second_factor(user: User) -> None:
+    """After a lost phone and lost recovery codes: the user enrols again at the next login."""
+    from ..auth import mfa
+
+    mfa.reset(user)
+    user.session_version = (user.session_version or 1) + 1
+    sessions.end_all(user.id)
+    record("user_mfa_reset", "user", user.id, f"重置账号 {user.username} 的两步验证")
 
 
 def end_sessions(user: User) -> None:

@@ -8,7 +8,7 @@ from wtforms import (BooleanField, DateField, DecimalField, IntegerField, Passwo
                      TextAreaField)
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..auth.passwords import password_problem
+from ..auth.forms import check_new_password
 from ..inputs import Finite
 from ..models.users import ROLES, SIDES
 from .common import ZhForm
@@ -65,10 +65,7 @@ class UserCreateForm(ZhForm):
         if not USERNAME_RE.match((field.data or "").strip()):
             raise ValidationError("用户名只能包含字母、数字、_ . -，3至64个字符")
 
-    def validate_password(self, field):
-        problem = password_problem(field.data or "")
-        if problem:
-            raise ValidationError(problem)
+    validate_password = check_new_password
 
 
 class UserEditForm(ZhForm):
@@ -82,10 +79,11 @@ class PasswordResetForm(ZhForm):
     confirm = PasswordField("确认新密码", validators=[DataRequired("请再次输入新密码"),
                                                      EqualTo("new", "两次输入的新密码不一致")])
 
-    def validate_new(self, field):
-        problem = password_problem(field.data or "")
-        if problem:
-            raise ValidationError(problem)
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user  # whose password: it may not contain their username nor stay the same
+
+    validate_new = check_new_password
 
 
 class ImportForm(ZhForm):

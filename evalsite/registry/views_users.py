@@ -59,7 +59,7 @@ def user_new():
         if not errors:
             user = accounts.create_user(username, form.display_name.data.strip(), form.password.data, values)
             db.session.commit()
-            flash(f"已创建账号 {user.username}。请将初始密码通过安全渠道告知本人，并提醒其登录后修改。", "success")
+            flash(f"已创建账号 {user.username}。请将初始密码通过安全渠道告知本人；其首次登录时须修改密码。", "success")
             return redirect(url_for("registry.user_list"))
     status = 400 if request.method == "POST" else 200
     return render_template("registry/user_form.html", form=form, user=None), status
@@ -127,15 +127,27 @@ def user_end_sessions(user_id: int):
     return redirect(url_for("registry.user_edit", user_id=user.id))
 
 
+@bp.post("/users/<int:user_id>/mfa/reset")
+@admin_required
+def user_reset_mfa(user_id: int):
+    user = managed_user_or_403(user_id)
+    if user.id == current_user.id:
+        abort_zh(409, "不能重置自己的两步验证，请联系其他管理员。")
+    accounts.reset_second_factor(user)
+    db.session.commit()
+    flash(f"已重置 {user.username} 的两步验证，其下次登录时须重新设置。", "success")
+    return redirect(url_for("registry.user_edit", user_id=user.id))
+
+
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
 @admin_required
 def user_reset_password(user_id: int):
     user = managed_user_or_403(user_id)
-    form = PasswordResetForm()
+    form = PasswordResetForm(user=user)
     if form.validate_on_submit():
         accounts.reset_password(user, form.new.data)
         db.session.commit()
-        flash(f"已重置 {user.username} 的密码，其已登录的会话均已失效。", "success")
+        flash(f"已重置 {user.username} 的密码，其已登录的会话均已失效；其下次登录时须修改密码。", "success")
         return redirect(url_for("registry.user_list"))
     status = 400 if request.method == "POST" else 200
     return render_template("registry/user_password.html", form=form, user=user), status

@@ -9,6 +9,16 @@ ROUTES = [
     Case("auth.login", lambda w: "/login", {"anon": 200, **{r: 302 for r in EVERYONE_OK}}),
     Case("auth.logout", lambda w: "/logout", {"anon": LOGIN, **{r: 302 for r in EVERYONE_OK}}, method="POST"),
     Case("auth.change_password", lambda w: "/account/password", {"anon": LOGIN, **EVERYONE_OK}),
+    # the second step of a login: without a password step just done, everyone is sent to the login page
+    Case("auth.mfa_verify", lambda w: "/login/verify", {"anon": LOGIN, **{r: LOGIN for r in EVERYONE_OK}}),
+    Case("auth.mfa_verify", lambda w: "/login/verify", {"anon": LOGIN, **{r: LOGIN for r in EVERYONE_OK}},
+         method="POST", data=lambda w: {"code": "123456"}),
+    Case("auth.mfa_enrol", lambda w: "/login/enrol", {"anon": LOGIN, **{r: LOGIN for r in EVERYONE_OK}}),
+    Case("auth.mfa_enrol", lambda w: "/login/enrol", {"anon": LOGIN, **{r: LOGIN for r in EVERYONE_OK}},
+         method="POST", data=lambda w: {"code": "123456"}),
+    Case("auth.mfa_manage", lambda w: "/account/mfa", {"anon": LOGIN, **EVERYONE_OK}),
+    Case("auth.mfa_new_recovery_codes", lambda w: "/account/mfa/recovery",
+         {"anon": LOGIN, **{r: 302 for r in EVERYONE_OK}}, method="POST", note="not enrolled: back to the page"),
     Case("static", lambda w: "/static/site.css", {"anon": 200}),
 ]
 

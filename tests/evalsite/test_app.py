@@ -86,13 +86,13 @@ def test_open_redirect_is_refused(client, world):
 def test_password_change(client, world):
     login(client, world.city)
     bad = client.post("/account/password", data={"current": PASSWORD, "new": "short", "confirm": "short"})
-    assert bad.status_code == 400 and "至少需要8个字符" in bad.get_data(as_text=True)
-    wrong = client.post("/account/password", data={"current": "nope", "new": "NewPassw0rd", "confirm": "NewPassw0rd"})
+    assert bad.status_code == 400 and "至少需要12个字符" in bad.get_data(as_text=True)
+    wrong = client.post("/account/password", data={"current": "nope", "new": "Haibin-Road-Maple-31", "confirm": "Haibin-Road-Maple-31"})
     assert wrong.status_code == 400 and "当前密码不正确" in wrong.get_data(as_text=True)
-    ok = client.post("/account/password", data={"current": PASSWORD, "new": "NewPassw0rd", "confirm": "NewPassw0rd"})
+    ok = client.post("/account/password", data={"current": PASSWORD, "new": "Haibin-Road-Maple-31", "confirm": "Haibin-Road-Maple-31"})
     assert ok.status_code == 302
     client.post("/logout")
-    assert client.post("/login", data={"username": "city", "password": "NewPassw0rd"}).status_code == 302
+    assert client.post("/login", data={"username": "city", "password": "Haibin-Road-Maple-31"}).status_code == 302
 
 
 def test_error_pages_are_chinese(client):

@@ -12,14 +12,14 @@ from evalsite.models import AuditEntry, User
 
 
 def test_create_admin_with_options(app, session):
-    result = app.test_cli_runner().invoke(args=["create-admin", "--username", "boss", "--password", "Secret123x"])
+    result = app.test_cli_runner().invoke(args=["create-admin", "--username", "boss", "--password", "Liugongdao-Ferry-Nine"])
     assert result.exit_code == 0, result.output
     user = session.scalar(select(User).where(User.username == "boss"))
     assert user.role == "city_admin" and user.password_hash.startswith("$argon2")
 
 
 def test_create_admin_prompts_for_missing_values(app, session):
-    result = app.test_cli_runner().invoke(args=["create-admin"], input="boss2\nSecret123x\nSecret123x\n")
+    result = app.test_cli_runner().invoke(args=["create-admin"], input="boss2\nLiugongdao-Ferry-Nine\nLiugongdao-Ferry-Nine\n")
     assert result.exit_code == 0, result.output
     assert session.scalar(select(User).where(User.username == "boss2")) is not None
 
@@ -27,9 +27,9 @@ def test_create_admin_prompts_for_missing_values(app, session):
 def test_create_admin_refuses_weak_password_and_duplicates(app, session):
     runner = app.test_cli_runner()
     weak = runner.invoke(args=["create-admin", "--username", "x", "--password", "123"])
-    assert weak.exit_code != 0 and "至少需要8个字符" in weak.output
-    runner.invoke(args=["create-admin", "--username", "dup", "--password", "Secret123x"])
-    again = runner.invoke(args=["create-admin", "--username", "dup", "--password", "Secret123x"])
+    assert weak.exit_code != 0 and "至少需要12个字符" in weak.output
+    runner.invoke(args=["create-admin", "--username", "dup", "--password", "Liugongdao-Ferry-Nine"])
+    again = runner.invoke(args=["create-admin", "--username", "dup", "--password", "Liugongdao-Ferry-Nine"])
     assert again.exit_code != 0 and "已存在" in again.output
 
 

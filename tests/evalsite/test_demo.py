@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from evalsite.auth.passwords import password_problem
 from evalsite.creditcode import validate
 from evalsite.demo import seed
 from evalsite.models import (Campaign, CollectiveContract, Enrolment, Enterprise, Industry, ReportingUnit, User)
@@ -49,7 +50,10 @@ def test_orgs_stage_counts_and_shape(app, session):
     assert users["qiye1_gh"].side == "union" and users["qiye1_qy"].side == "management"
     assert users["qiye1_gh"].enterprise_id == users["qiye1_qy"].enterprise_id
     assert len({u.password_hash for u in users.values()}) == 1  # hashed once
-    assert ("市级管理员", "admin", "Demo2021!", "全市") in logins
+    assert ("市级管理员", "admin", "Demo-2021-weihai!", "全市") in logins
+    # the demo stays usable: its password passes the rules and nobody is sent to change it first
+    assert password_problem("Demo-2021-weihai!", username="huancui_admin") is None
+    assert not any(u.must_change_password for u in users.values())
 
 
 def test_demo_is_deterministic(app, session):
@@ -65,7 +69,7 @@ def test_seed_demo_refuses_twice_and_force_reseeds(app, session):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo", "--enterprises", "40"])
     assert first.exit_code == 0, first.output
-    assert "admin" in first.output and "Demo2021!" in first.output
+    assert "admin" in first.output and "Demo-2021-weihai!" in first.output
     again = runner.invoke(args=["seed-demo", "--enterprises", "40"])
     assert again.exit_code == 1 and "拒绝重复生成" in again.output
     forced = runner.invoke(args=["seed-demo", "--enterprises", "50", "--force"])

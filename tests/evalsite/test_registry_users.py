@@ -10,7 +10,7 @@ from tests.evalsite.test_registry_helpers import fresh
 
 def _form(**kw):
     data = {"username": "newuser", "display_name": "新用户", "role": "evaluator", "unit_id": "0",
-            "enterprise_code": "", "side": "", "password": "Abcdefg123"}
+            "enterprise_code": "", "side": "", "password": "Harbour-Gull-Quiet-58"}
     data.update(kw)
     return data
 
@@ -41,7 +41,7 @@ def test_district_admin_creates_evaluator_and_enterprise_account(app, world, ses
     assert client.post("/users/new", data=_form(unit_id=str(world.unit_a.id))).status_code == 302
     user = _user(session, "newuser")
     assert user.role == "evaluator" and user.unit_id == world.unit_a.id
-    assert verify_password(user.password_hash, "Abcdefg123")
+    assert verify_password(user.password_hash, "Harbour-Gull-Quiet-58")
     resp = client.post("/users/new", data=_form(username="ent_new", role="enterprise",
                                                 enterprise_code=world.ent_a.credit_code, side="management"))
     assert resp.status_code == 302
@@ -53,17 +53,17 @@ def test_district_admin_creates_evaluator_and_enterprise_account(app, world, ses
 
 def test_create_user_validation_messages(app, world, login_as):
     client = login_as(world.city)
-    resp = client.post("/users/new", data=_form(username="city", role="enterprise", password="abcdefgh",
+    resp = client.post("/users/new", data=_form(username="city", role="enterprise", password="abcdefghijkl",
                                                 enterprise_code=""))
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
-    assert "密码需同时包含字母和数字" in html
+    assert "密码太容易被猜出" in html  # a 12-letter run: long enough, still guessable
     resp = client.post("/users/new", data=_form(username="city", role="enterprise", enterprise_code="", side=""))
     html = resp.get_data(as_text=True)
     assert "用户名 city 已存在" in html and "统一社会信用代码不能为空" in html and "须选择职工方或企业方" in html
     assert 'value="新用户"' in html
     resp = client.post("/users/new", data=_form(password="short1"))
-    assert "至少需要8个字符" in resp.get_data(as_text=True)
+    assert "至少需要12个字符" in resp.get_data(as_text=True)
 
 
 def test_user_list_scoped(app, world, login_as):
@@ -103,12 +103,12 @@ def test_reset_password_ends_sessions(app, world, session, login_as):
     victim = app.test_client()
     login(victim, world.evaluator)
     admin = login_as(world.city)
-    bad = admin.post(f"/users/{world.evaluator.id}/password", data={"new": "Newpass123", "confirm": "Other123"})
+    bad = admin.post(f"/users/{world.evaluator.id}/password", data={"new": "Chengshan-Cape-Dawn-4", "confirm": "Other123"})
     assert bad.status_code == 400 and "两次输入的新密码不一致" in bad.get_data(as_text=True)
     assert admin.post(f"/users/{world.evaluator.id}/password",
-                      data={"new": "Newpass123", "confirm": "Newpass123"}).status_code == 302
+                      data={"new": "Chengshan-Cape-Dawn-4", "confirm": "Chengshan-Cape-Dawn-4"}).status_code == 302
     user = _user(session, "evaluator")
-    assert verify_password(user.password_hash, "Newpass123")
+    assert verify_password(user.password_hash, "Chengshan-Cape-Dawn-4")
     assert victim.get("/enterprises").status_code == 302
 
 
