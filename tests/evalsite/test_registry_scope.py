@@ -34,7 +34,8 @@ def test_evaluator_sees_only_assigned(app, world, login_as):
 def test_forbidden_posts_change_nothing(app, world, session, login_as):
     c = contract(session, world.ent_a)
     session.commit()
-    audit_before = session.scalar(select(func.count()).select_from(AuditEntry))
+    changes = select(func.count()).select_from(AuditEntry).where(AuditEntry.action != "access_denied")
+    audit_before = session.scalar(changes)
     for user in (world.district_b, world.ent_b_union, world.ent_a_union, world.evaluator):
         client = login_as(user)
         edit = client.post(f"/enterprises/{world.ent_a.id}/edit", data=enterprise_form(
@@ -47,7 +48,9 @@ def test_forbidden_posts_change_nothing(app, world, session, login_as):
     assert session.get(Enterprise, world.ent_a.id).name == "威海甲机械有限公司"
     assert session.get(CollectiveContract, c.id).title == "威海甲机械有限公司集体合同"
     assert session.scalar(select(func.count()).select_from(CollectiveContract)) == 1
-    assert session.scalar(select(func.count()).select_from(AuditEntry)) == audit_before
+    assert session.scalar(changes) == audit_before  # no change recorded...
+    refusals = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "access_denied")
+    assert session.scalar(refusals) == 16  # ...and every refusal is (ASVS V16)
 
 
 def test_district_admin_cannot_move_enterprise_to_other_unit(app, world, session, login_as):
