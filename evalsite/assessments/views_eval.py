@@ -45,7 +45,8 @@ def evaluator_home():
     for assignment, ent in rows:
         own = service.find_assessment(db.session, campaign, ent)
         mine = service.find_assessment(db.session, campaign, ent, "external", current_user)
-        items.append(dict(ent=ent, self=own, mine=mine))
+        returned = history.last_return(db.session, "assessment", mine.id) if mine and not mine.submitted else None
+        items.append(dict(ent=ent, self=own, mine=mine, returned=returned))
     return render_template("assessments/evaluator_home.html", campaign=campaign, items=items)
 
 

@@ -48,6 +48,8 @@ def user_new():
     form = UserCreateForm()
     form.role.choices = [(r, ROLES[r]) for r in CREATABLE_ROLES[current_user.role]]
     form.unit_id.choices = _unit_choices()
+    if not form.is_submitted():  # a new account starts with the least powerful role (the list ends with it)
+        form.role.data = CREATABLE_ROLES[current_user.role][-1]
     if form.validate_on_submit():
         username = form.username.data.strip()
         errors, values = accounts.account_problems(current_user, form.role.data, form.unit_id.data,

@@ -66,6 +66,7 @@ def test_return_external_evaluation_to_its_evaluator(client, world, session):
     login(client, world.evaluator)
     page = client.get(f"/assessments/evaluate/{world.ent_a.id}").get_data(as_text=True)
     assert "我的外部评估已被退回修改" in page and "A2 评分依据不足" in page
+    assert "已退回：A2 评分依据不足" in client.get("/assessments/evaluator").get_data(as_text=True)
 
 
 def test_return_refused_to_the_wrong_roles_and_when_not_submitted(client, world, session):
