@@ -20,6 +20,15 @@ from evalsite.auth.passwords import hash_password
 from evalsite.creditcode import generate as generate_code
 from evalsite.db import Base, make_engine
 
+from hypothesis import HealthCheck, settings as hypothesis_settings
+
+# Property tests run the same examples on every machine (a red CI can be replayed) and are not
+# failed for being slow on a loaded two-core machine.
+hypothesis_settings.register_profile(
+    "evalsite", derandomize=True, database=None, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+hypothesis_settings.load_profile("evalsite")
+
 PASSWORD = "Passw0rd!demo"
 _PASSWORD_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once per run
 
