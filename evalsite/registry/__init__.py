@@ -16,5 +16,7 @@ from . import (views_campaigns, views_contracts, views_enterprises, views_import
 
 def register_cli(app) -> None:
     from .cli import import_registry_command
+    from .import_aliases import vocabulary
 
+    vocabulary()  # a broken import_aliases.yaml stops the app at start, not in a clerk's upload
     app.cli.add_command(import_registry_command)

@@ -15,13 +15,22 @@ from .importer import ImportFileError
 @click.command("import-registry")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="只检查，不写入数据库")
+@click.option("--accept-changes", is_flag=True, help="同时应用文件中的企业改名和迁区（否则这些企业不修改）")
 @with_appcontext
-def import_registry_command(path, dry_run):
+def import_registry_command(path, dry_run, accept_changes):
     """Import an enterprise registry (XLSX or CSV); exit code 1 when any row is bad."""
     data = Path(path).read_bytes()
     try:
         with writing():
             result = import_service.preview(Path(path).name, data)
+            if accept_changes:
+                result.accepted = frozenset(r.key for r in result.needing_tick)
+            for warning in result.warnings:
+                click.echo(f"提示：{warning}", err=True)
+            for row in result.needing_tick:
+                changes = "；".join(f"{c.label}：{c.old} → {c.new}" for c in row.changes if c.needs_tick)
+                verdict = "将应用" if accept_changes else "未加 --accept-changes，不修改"
+                click.echo(f"第{row.line}行 {row.key}：{changes}（{verdict}）", err=True)
             for row in result.bad_rows:
                 click.echo(f"第{row.line}行 {row.raw.get('企业名称', '')}：" + "；".join(row.errors), err=True)
             if not result.ok:
@@ -37,4 +46,5 @@ def import_registry_command(path, dry_run):
     except ImportFileError as exc:
         click.echo(f"文件无法导入：{exc}", err=True)
         sys.exit(1)
-    click.echo(f"导入完成：新增 {counts['created']} 家，更新 {counts['updated']} 家，未变 {counts['unchanged']} 家。")
+    click.echo(f"导入完成：新增 {counts['created']} 家，更新 {counts['updated']} 家，未变 {counts['unchanged']} 家"
+               + (f"，{counts['held']} 家改名或迁区未应用" if counts["held"] else "") + "。")

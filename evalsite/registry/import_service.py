@@ -18,7 +18,11 @@ from sqlalchemy import select
 from ..audit import record
 from ..db import db
 from ..models import Enterprise, Industry, ReportingUnit
-from .importer import OPTIONAL_FIELDS, Lookups, Preview, check_rows, read_table
+from .import_aliases import squash, vocabulary
+from .import_cells import NameMatcher, unit_matcher
+from .import_preview import Preview
+from .import_rows import OPTIONAL_FIELDS, Lookups, check_rows
+from .importer import REGISTRY, read_sheet
 
 SESSION_KEY = "registry_import"
 MAX_AGE = 24 * 3600
@@ -26,17 +30,29 @@ SNAPSHOT_FIELDS = ("id", "unit_id", "name", "industry_id", "headcount", "unionis
     name for name, _ in OPTIONAL_FIELDS.values())
 
 
+def unit_lookup():
+    """(matcher of the units an enterprise may be filed under, id -> name, the city's names)."""
+    vocab = vocabulary()
+    units = db.session.scalars(select(ReportingUnit).order_by(ReportingUnit.sort_order, ReportingUnit.id)).all()
+    filed = [u for u in units if u.kind != "city"]
+    matcher = unit_matcher(vocab, {u.name: u.id for u in filed}, {u.code: u.id for u in filed})
+    city = vocab.city_names | {squash(u.name) for u in units if u.kind == "city"}
+    return matcher, {u.id: u.name for u in filed}, frozenset(city)
+
+
+def industry_lookup() -> tuple[NameMatcher, dict[int, str]]:
+    industries = db.session.scalars(select(Industry).order_by(Industry.id)).all()
+    matcher = NameMatcher("行业", {i.name: i.id for i in industries}, vocabulary().industries,
+                          {i.code: i.id for i in industries})
+    return matcher, {i.id: i.name for i in industries}
+
+
 def lookups(allowed_unit_ids: set[int] | None = None) -> Lookups:
-    units, names = {}, {}
-    for unit in db.session.scalars(select(ReportingUnit)):
-        units[unit.name] = units[unit.code] = unit.id
-        names[unit.id] = unit.name
-    industries = {}
-    for ind in db.session.scalars(select(Industry)):
-        industries[ind.name] = industries[ind.code] = ind.id
+    units, unit_names, city = unit_lookup()
+    industries, industry_names = industry_lookup()
     existing = {e.credit_code: {f: getattr(e, f) for f in SNAPSHOT_FIELDS}
                 for e in db.session.scalars(select(Enterprise))}
-    return Lookups(units, names, industries, existing, allowed_unit_ids)
+    return Lookups(units, unit_names, industries, industry_names, existing, allowed_unit_ids, city, vocabulary())
 
 
 def allowed_units_for(user) -> set[int] | None:
@@ -45,29 +61,38 @@ def allowed_units_for(user) -> set[int] | None:
     return {user.unit_id} if user.unit_id else set()
 
 
-def preview(filename: str, data: bytes, user=None) -> Preview:
-    """Read and check a file (raises ImportFileError for a file that cannot be read)."""
-    _, rows = read_table(filename, data)
-    return check_rows(rows, lookups(allowed_units_for(user)))
+def preview(filename: str, data: bytes, user=None, accepted=()) -> Preview:
+    """Read and check a file (raises ImportFileError for a file that cannot be read).
+
+    ``accepted``: credit codes whose rename or move was ticked in the preview.
+    """
+    sheet = read_sheet(filename, data, REGISTRY)
+    result = check_rows(sheet.rows, lookups(allowed_units_for(user)), sheet.warnings)
+    result.accepted = frozenset(accepted)
+    return result
 
 
 def write(result: Preview, source: str = "") -> dict:
-    """Create or update every good row; the caller commits (one transaction)."""
+    """Create or update every good row (a rename or move only when ticked); the caller commits."""
     if not result.ok:
         raise ValueError("preview has errors")
-    for row in result.rows:
+    for row in result.to_write:
         if row.action == "create":
             db.session.add(Enterprise(normally_operating=True, **row.values))
-        elif row.action == "update":
+        else:
             enterprise = db.session.get(Enterprise, row.enterprise_id)
             for key, value in row.values.items():
                 setattr(enterprise, key, value)
     db.session.flush()
     counts = result.counts
-    changed = [r.values["credit_code"] for r in result.rows if r.action in ("create", "update")]
+    changed = [r.values["credit_code"] for r in result.to_write]
+    held = [r.key for r in result.rows if result.held(r)]
+    ticked = {r.key: [[c.label, c.old, c.new] for c in r.changes if c.needs_tick]
+              for r in result.to_write if r.needs_tick}
     record("registry_import", "enterprise", None,
            f"导入企业名录{('（' + source + '）') if source else ''}：新增{counts['created']}，更新{counts['updated']}，"
-           f"未变{counts['unchanged']}", {"counts": counts, "codes": changed[:500]})
+           f"未变{counts['unchanged']}" + (f"，未勾选确认而未更新{counts['held']}" if counts["held"] else ""),
+           {"counts": counts, "codes": changed[:500], "ticked": ticked, "held": held[:500]})
     return counts
 
 
@@ -89,24 +114,24 @@ def _sweep(folder: Path) -> None:
             pass
 
 
-def park(filename: str, data: bytes, user_id: int, confirmable: bool = True) -> str:
+def park(filename: str, data: bytes, user_id: int, confirmable: bool = True, kind: str = SESSION_KEY) -> str:
     folder = _folder()
     _sweep(folder)
     token = secrets.token_urlsafe(24)
     (folder / f"{token}.bin").write_bytes(data)
     (folder / f"{token}.json").write_text(json.dumps({"filename": filename, "user_id": user_id,
                                                                  "confirmable": confirmable}), encoding="utf-8")
-    session[SESSION_KEY] = token
+    session[kind] = token
     return token
 
 
-def parked(user_id: int, for_confirm: bool = False) -> tuple[str, bytes] | None:
+def parked(user_id: int, for_confirm: bool = False, kind: str = SESSION_KEY) -> tuple[str, bytes] | None:
     """The file parked by this session for this user, if still there.
 
     ``for_confirm``: only a file whose preview was clean (a bad file is parked
     just so its corrections sheet can be downloaded).
     """
-    token = session.get(SESSION_KEY)
+    token = session.get(kind)
     if not token or not token.replace("-", "").replace("_", "").isalnum():
         return None
     folder = _folder()
@@ -120,8 +145,8 @@ def parked(user_id: int, for_confirm: bool = False) -> tuple[str, bytes] | None:
     return meta.get("filename", ""), data
 
 
-def discard() -> None:
-    token = session.pop(SESSION_KEY, None)
+def discard(kind: str = SESSION_KEY) -> None:
+    token = session.pop(kind, None)
     if token and token.replace("-", "").replace("_", "").isalnum():
         for suffix in (".bin", ".json"):
             try:

@@ -1,6 +1,8 @@
 """Registry import pages: upload → preview of every row → confirm; the template download."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -9,8 +11,23 @@ from ..db import db
 from . import bp, import_service
 from .common import all_industries, units_for
 from .forms_admin import ImportForm
+from .import_templates import corrections_workbook, registry_template
 from .importer import HEADERS, REQUIRED, ImportFileError
-from .xlsx import corrections_workbook, template_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _page() -> SimpleNamespace:
+    return SimpleNamespace(title="企业名录导入", noun="家", tick_what="企业改名或迁到其他区市",
+                           columns=("企业名称", "统一社会信用代码", "所属区市", "行业", "职工人数"),
+                           confirm_url=url_for("registry.import_confirm"),
+                           corrections_url=url_for("registry.import_corrections"),
+                           upload_url=url_for("registry.import_upload"))
+
+
+def _preview_page(result, filename, form, status):
+    return render_template("registry/import_preview.html", result=result, filename=filename, form=form,
+                           page=_page()), status
 
 
 def _upload_page(form, error=None, status=200):
@@ -37,8 +54,7 @@ def import_upload():
     import_service.discard()
     # parked either way: a clean file waits for confirmation, a bad one for its corrections sheet
     import_service.park(upload.filename, data, current_user.id, confirmable=result.ok)
-    return render_template("registry/import_preview.html", result=result, filename=upload.filename,
-                           form=form), 200 if result.ok else 400
+    return _preview_page(result, upload.filename, form, 200 if result.ok else 400)
 
 
 @bp.post("/import/confirm")
@@ -52,15 +68,17 @@ def import_confirm():
         return _upload_page(form, "没有待确认的导入（可能已过期或已导入），请重新上传文件", 400)
     filename, data = parked
     try:
-        result = import_service.preview(filename, data, current_user)
+        result = import_service.preview(filename, data, current_user, request.form.getlist("accept"))
     except ImportFileError as exc:
         return _upload_page(form, str(exc), 400)
     if not result.ok:  # the registry changed since the preview
-        return render_template("registry/import_preview.html", result=result, filename=filename, form=form), 409
+        return _preview_page(result, filename, form, 409)
     counts = import_service.write(result, filename)
     db.session.commit()
     import_service.discard()
     flash(f"导入完成：新增 {counts['created']} 家，更新 {counts['updated']} 家，未变 {counts['unchanged']} 家。", "success")
+    if counts["held"]:
+        flash(f"有 {counts['held']} 家企业的改名或迁区未勾选确认，这些企业未作任何修改。", "warning")
     return redirect(url_for("registry.enterprise_list"))
 
 
@@ -76,8 +94,7 @@ def import_corrections():
         result = import_service.preview(filename, data, current_user)
     except ImportFileError as exc:
         return _upload_page(ImportForm(), str(exc), 400)
-    return Response(corrections_workbook(result.rows),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return Response(corrections_workbook(result.rows, HEADERS, "企业名录"), mimetype=XLSX,
                     headers={"Content-Disposition": "attachment; filename=registry-corrections.xlsx"})
 
 
@@ -85,6 +102,6 @@ def import_corrections():
 @admin_required
 def import_template():
     units = [u.name for u in units_for(current_user)]
-    data = template_workbook(units, [i.name for i in all_industries()])
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    data = registry_template(units, [i.name for i in all_industries()])
+    return Response(data, mimetype=XLSX,
                     headers={"Content-Disposition": "attachment; filename=registry-template.xlsx"})

@@ -41,3 +41,17 @@ def test_unreadable_file_exit_1(app, world, tmp_path):
     path.write_bytes(b"%PDF-1.4")
     result = app.test_cli_runner().invoke(args=["import-registry", str(path)])
     assert result.exit_code == 1 and "只支持 .xlsx 或 .csv 文件" in result.output
+
+
+def test_renames_and_moves_need_accept_changes(app, world, session, tmp_path):
+    path = tmp_path / "move.csv"
+    path.write_bytes(csv_bytes([["威海甲机械集团有限公司", world.ent_a.credit_code, "文登区", "制造业", 320, "是", "是"]]))
+    runner = app.test_cli_runner()
+    held = runner.invoke(args=["import-registry", str(path)])
+    assert held.exit_code == 0 and "所属区市：环翠区 → 文登区" in held.output and "1 家改名或迁区未应用" in held.output
+    fresh(session)
+    assert session.get(Enterprise, world.ent_a.id).unit_id == world.unit_a.id
+    done = runner.invoke(args=["import-registry", str(path), "--accept-changes"])
+    assert done.exit_code == 0 and "更新 1 家" in done.output
+    fresh(session)
+    assert session.get(Enterprise, world.ent_a.id).unit_id == world.unit_b.id

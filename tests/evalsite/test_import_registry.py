@@ -137,7 +137,7 @@ def test_bad_files_are_400_with_chinese_message(app, world, login_as):
         "文件为空": (b"", "a.csv"),
         "不支持旧版 Excel": (b"\xd0\xcf\x11\xe0rest", "a.xls"),
         "文件可能已损坏": (b"PK\x03\x04broken", "a.xlsx"),
-        "第一行不是表头": (csv_bytes([["x"]], header=["甲", "乙"]), "a.csv"),
+        "前15行中找不到表头": (csv_bytes([["x"]], header=["甲", "乙"]), "a.csv"),
         "缺少必填列：所属区市、职工人数": (csv_bytes([], header=["企业名称", "统一社会信用代码", "行业", "是否建会", "是否规上"]),
                                      "a.csv"),
         "只有表头": (csv_bytes([]), "a.csv"),
