@@ -25,6 +25,7 @@ REGISTRY = TableSpec("企业名录", HEADERS, REQUIRED, "统一社会信用代�
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000  # filled rows
 MAX_MERGES = 5000
+MAX_COLUMNS = 200  # merged ranges are filled no further right than this
 
 
 def _text(value) -> str:
@@ -54,11 +55,13 @@ def _merged_ranges(ws) -> list[tuple[int, int, int, int]]:
         with ws._get_source() as src:  # read-only sheets do not parse <mergeCells>
             for _, element in iterparse(src):
                 if element.tag.endswith("}mergeCell") and element.get("ref"):
-                    ranges.append(tuple(range_boundaries(element.get("ref"))))
+                    min_col, min_row, max_col, max_row = range_boundaries(element.get("ref"))
+                    if min_col is not None and min_col <= MAX_COLUMNS:
+                        ranges.append((min_col, min_row, min(max_col or min_col, MAX_COLUMNS), max_row))
                     if len(ranges) > MAX_MERGES:
                         break
                 element.clear()
-    except (AttributeError, ValueError, TypeError, KeyError):
+    except Exception:  # noqa: BLE001 - a damaged <mergeCells> only loses the merge information
         return []
     return sorted((r for r in ranges if None not in r), key=lambda r: (r[1], r[0]))
 
@@ -95,6 +98,10 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
                 if len(rows) > MAX_ROWS + 20:
                     raise _too_many()
         return rows
+    except ImportFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - an untrusted file's damaged sheet XML: a 400, never a 500
+        raise ImportFileError("无法读取该 Excel 文件的工作表内容，文件可能已损坏，请用 Excel 另存为 .xlsx 后重试") from exc
     finally:
         wb.close()
 

@@ -235,3 +235,16 @@ def test_formatted_but_empty_rows_down_to_25000_do_not_count(app, world, session
 def test_repeated_header_rows_are_skipped(app, world, session, login_as):
     html = _upload(login_as(world.city), xlsx_bytes([good_row(111), HEADER, good_row(112)])).get_data(as_text=True)
     assert "第3行是重复的表头，已跳过" in html and "将新增 2 家" in html
+
+
+def test_a_damaged_sheet_inside_a_good_zip_is_a_400(app, world, session, login_as):
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([good_row(121)])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as damaged:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            damaged.writestr(item, body[: len(body) // 2] if item.filename.endswith("sheet1.xml") else body)
+    resp = _upload(login_as(world.city), out.getvalue())
+    assert resp.status_code == 400 and "工作表内容" in resp.get_data(as_text=True)
