@@ -11,12 +11,13 @@ bp = Blueprint("registry", __name__)
 BLUEPRINTS = [bp]
 
 from . import (views_campaigns, views_contracts, views_enterprises, views_import,  # noqa: E402,F401
-               views_users)
+               views_import_contracts, views_users)
 
 
 def register_cli(app) -> None:
-    from .cli import import_registry_command
+    from .cli import import_contracts_command, import_registry_command
     from .import_aliases import vocabulary
 
     vocabulary()  # a broken import_aliases.yaml stops the app at start, not in a clerk's upload
     app.cli.add_command(import_registry_command)
+    app.cli.add_command(import_contracts_command)

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 ALIASES_PATH = Path(__file__).with_name("import_aliases.yaml")
+CODE_TABLES = ("contract_kinds", "offer_by", "review_results")
 LIMIT_KEYS = ("headcount", "reps", "congress", "covered_workers", "term_years", "wage_increase_pct", "money", "year")
 
 
@@ -30,6 +31,7 @@ class Vocabulary:
     units: dict[str, tuple[str, ...]]  # real name -> aliases
     industries: dict[str, tuple[str, ...]]
     headers: dict[str, str]  # squashed heading or alias -> template heading
+    codes: dict[str, dict[str, tuple[str, ...]]]  # contract_kinds / offer_by / review_results: label -> aliases
     note_prefixes: tuple[str, ...]
     limits: dict[str, tuple[float, float]]
 
@@ -77,8 +79,9 @@ def parse_vocabulary(text: str, source: str = "import_aliases.yaml") -> Vocabula
                 or pair[0] > pair[1]):
             raise ValueError(f"{source}：limits.{key} 应为 [下限, 上限]")
         limits[key] = (pair[0], pair[1])
+    codes = {key: _table(data, key, source) for key in CODE_TABLES}
     return Vocabulary(city, _names(data.get("unit_prefixes"), "unit_prefixes", source), units, industries,
-                      headers, _names(data.get("note_prefixes"), "note_prefixes", source), limits)
+                      headers, codes, _names(data.get("note_prefixes"), "note_prefixes", source), limits)
 
 
 @lru_cache(maxsize=None)

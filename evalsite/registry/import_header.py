@@ -44,10 +44,11 @@ def _short(text: str, limit: int = 16) -> str:
 def resolve(text: str, spec: TableSpec, vocab: Vocabulary) -> str | None:
     """The template heading a cell of a header row names, if any."""
     word = squash(text).strip("*").replace("*", "")
+    own = {squash(h): h for h in spec.headers}
     for candidate in (word, _PAREN.sub("", word)):
         heading = vocab.headers.get(candidate, candidate)
-        if heading in spec.headers:
-            return heading
+        if heading in own:
+            return own[heading]
     return None
 
 
@@ -142,15 +143,19 @@ def _is_note(text: str, vocab: Vocabulary) -> bool:
 
 def _data_rows(sheet: Sheet, rows, columns: dict[int, str], spec: TableSpec, vocab: Vocabulary) -> None:
     key_col = next(c for c, h in columns.items() if h == spec.key)
-    keyed = [i for i, (_, cells) in enumerate(rows) if key_col < len(cells) and cells[key_col]]
-    last_keyed = keyed[-1] if keyed else -1
+
+    def key(cells):
+        return cells[key_col] if key_col < len(cells) else ""
+
+    def first(cells):
+        return next(t for t in cells if t)
+
+    noted = [_is_note(squash(first(cells)), vocab) and key(cells) in ("", first(cells)) for _, cells in rows]
+    last_keyed = max((i for i, (_, cells) in enumerate(rows) if key(cells) and not noted[i]), default=-1)
     header_set = set(columns.values())
     for i, (line, cells) in enumerate(rows):
-        filled = [t for t in cells if t]
-        first = squash(filled[0])
-        has_key = key_col < len(cells) and bool(cells[key_col])
-        if not has_key and (_is_note(first, vocab) or (i > last_keyed and len(filled) == 1)):
-            sheet.warnings.append(f"第{line}行是表格下方的说明文字（“{_short(filled[0])}”），已跳过")
+        if noted[i] or (i > last_keyed and sum(1 for t in cells if t) == 1):
+            sheet.warnings.append(f"第{line}行是表格下方的说明文字（“{_short(first(cells))}”），已跳过")
             continue
         if set(_single(cells, spec, vocab).values()) == header_set:
             sheet.warnings.append(f"第{line}行是重复的表头，已跳过")

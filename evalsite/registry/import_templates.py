@@ -113,3 +113,38 @@ def registry_template(unit_names: list[str], industry_names: list[str]) -> bytes
         "10. 示例行（第2行）请在导入前删除。",
     ])
     return _bytes(wb)
+
+
+def contracts_template() -> bytes:
+    """Contract headers, one example row, drop-downs for the coded columns, and instructions."""
+    from ..models.contracts import CONTRACT_KINDS, OFFER_BY, REVIEW_RESULTS
+    from .contract_import import HEADERS as C_HEADERS, REQUIRED as C_REQUIRED
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "集体合同"
+    _header_row(ws, C_HEADERS, C_REQUIRED)
+    example = {"统一社会信用代码": "913710024JURQ28301", "企业名称": "威海示例机械有限公司", "合同种类": "工资专项集体合同",
+               "要约方": "企业工会", "要约日期": "2021-03-02", "书面答复日期": "2021-03-10", "是否书面答复": "是",
+               "职工方代表人数": 5, "企业方代表人数": 5, "首席代表是否工会主席": "是", "职代会审议日期": "2021-03-25",
+               "职代会应到人数": 60, "出席人数": 52, "赞成人数": 50, "签订日期": "2021-03-26",
+               "报送审查日期": "2021-03-30", "审查结果": "无异议（已生效）", "生效日期": "2021-04-14", "合同期限（年）": 1,
+               "覆盖职工人数": 150, "工资调整幅度（%）": 5, "最低工资标准（元/月）": 2200,
+               "协商会议日期": "2021-03-15、2021-03-20（线上）"}
+    ws.append([example.get(h, "") for h in C_HEADERS])
+    text_column(ws, C_HEADERS, "统一社会信用代码")
+    add_lists(wb, ws, C_HEADERS, {"合同种类": list(CONTRACT_KINDS.values()), "要约方": list(OFFER_BY.values()),
+                                  "审查结果": list(REVIEW_RESULTS.values()), "是否书面答复": YES_NO,
+                                  "首席代表是否工会主席": YES_NO})
+    help_sheet(wb, [
+        "集体合同及协商记录导入说明",
+        "1. 每行一份企业集体合同（行业性、区域性合同请在“行业/区域合同”页录入）；表头请勿修改列名。",
+        "2. 必填列（红字）：" + "、".join(C_REQUIRED) + "。企业按统一社会信用代码匹配，须已在平台企业名录中登记。",
+        "3. 合同种类、要约方、审查结果请从下拉列表中选择；“是否书面答复”等填写“是”或“否”。",
+        "4. 日期写成 2021-03-15、2021/3/15 或 2021年3月15日；多次协商会议日期用“、”分隔，线上会议在日期后加“（线上）”。",
+        "5. 每行按与手工录入相同的规则检查：如答复日期不能早于要约日期、出席人数不能多于应到人数；"
+        "程序上的问题（如超过20日才答复、代表人数不足）作为提示显示，不妨碍导入。",
+        "6. 合同名称不填时按“企业名称+年份+合同种类”命名；同一企业的同名合同将按本表更新，空白单元格保留原值。",
+        "7. 上传后先预览，逐行显示错误；确认后才写入，全部成功或全部不写入。示例行（第2行）请在导入前删除。",
+    ])
+    return _bytes(wb)

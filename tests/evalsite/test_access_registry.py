@@ -78,6 +78,12 @@ def _csv(world):
     return {"file": (io.BytesIO(csv_bytes([good_row(501)])), "qiye.csv")}
 
 
+def _contracts_csv(world):
+    from tests.evalsite.test_import_contracts import _csv, row
+
+    return {"file": (io.BytesIO(_csv([row(world.ent_a.credit_code)])), "hetong.csv")}
+
+
 ROUTES = [
     Case("registry.enterprise_list", lambda w: "/enterprises", exp(LOGIN, 302, 302, 200, 200, 200)),
     Case("registry.enterprise_mine", lambda w: "/enterprises/mine", exp(LOGIN, 302, 302, 302, 302, 302)),
@@ -158,6 +164,14 @@ ROUTES = [
     Case("registry.import_confirm", lambda w: "/import/confirm", exp(LOGIN, 403, 403, 400, 403, 400), method="POST",
          note="nothing parked in this session: 400"),
     Case("registry.import_template", lambda w: "/import/template.xlsx", ADMINS),
+    Case("registry.import_contracts_upload", lambda w: "/import/contracts", ADMINS),
+    Case("registry.import_contracts_upload", lambda w: "/import/contracts", exp(LOGIN, 403, 403, 400, 403, 200),
+         method="POST", data=_contracts_csv, note="district_other: enterprise A is outside their scope (row error)"),
+    Case("registry.import_contracts_confirm", lambda w: "/import/contracts/confirm",
+         exp(LOGIN, 403, 403, 400, 403, 400), method="POST", note="nothing parked in this session: 400"),
+    Case("registry.import_contracts_template", lambda w: "/import/contracts/template.xlsx", ADMINS),
+    Case("registry.import_contracts_corrections", lambda w: "/import/contracts/corrections.xlsx",
+         exp(LOGIN, 403, 403, 404, 403, 404)),
     # nothing uploaded in this session: admins get a Chinese 404, others are refused before that
     Case("registry.import_corrections", lambda w: "/import/corrections.xlsx",
          exp(LOGIN, 403, 403, 404, 403, 404)),

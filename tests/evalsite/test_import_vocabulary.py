@@ -100,3 +100,12 @@ def test_registry_template_has_drop_downs_and_a_text_code_column():
     assert [c.value for c in options["A"]][:3] == ["所属区市", "环翠区", "文登区"]
     assert "选项" in lists["C2"] and "$A$2:$A$3" in lists["C2"]
     assert ws["B3"].number_format == "@"
+
+
+def test_coded_columns_alias_the_platforms_own_labels():
+    from evalsite.models.contracts import CONTRACT_KINDS, OFFER_BY, REVIEW_RESULTS
+    from evalsite.registry.import_aliases import squash
+
+    codes = vocabulary().codes
+    for key, labels in (("contract_kinds", CONTRACT_KINDS), ("offer_by", OFFER_BY), ("review_results", REVIEW_RESULTS)):
+        assert set(codes[key]) == {squash(v) for v in labels.values()}, key
