@@ -150,7 +150,6 @@ def _check_one(row: RowCheck, lk: ContractLookups, matchers: dict, seen: dict) -
         row.errors.append(f"与第{seen[row.key]}行是同一企业的同名合同")
         return
     seen[row.key] = row.line
-    row.target_id = None
     old = lk.contracts.get((ent["id"], v["title"]))
     merged = {**(old or {}), **{k: x for k, x in v.items() if k != "meetings"}}
     if old is None and merged.get("covered_workers") is None:

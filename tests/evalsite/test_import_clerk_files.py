@@ -248,3 +248,19 @@ def test_a_damaged_sheet_inside_a_good_zip_is_a_400(app, world, session, login_a
             damaged.writestr(item, body[: len(body) // 2] if item.filename.endswith("sheet1.xml") else body)
     resp = _upload(login_as(world.city), out.getvalue())
     assert resp.status_code == 400 and "工作表内容" in resp.get_data(as_text=True)
+
+
+def test_a_district_merged_down_several_rows_applies_to_each(app, world, session, login_as):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    for seed in (131, 132, 133):
+        ws.append(good_row(seed, unit="文登区" if seed == 131 else None))
+    ws.merge_cells("C2:C4")
+    client = login_as(world.city)
+    resp = _upload(client, _save(wb))
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    client.post("/import/confirm")
+    fresh(session)
+    units = {session.scalar(select(Enterprise.unit_id).where(Enterprise.credit_code == code(s))) for s in (131, 132, 133)}
+    assert units == {world.unit_b.id}
