@@ -247,7 +247,7 @@ def test_a_damaged_sheet_inside_a_good_zip_is_a_400(app, world, session, login_a
             body = source.read(item.filename)
             damaged.writestr(item, body[: len(body) // 2] if item.filename.endswith("sheet1.xml") else body)
     resp = _upload(login_as(world.city), out.getvalue())
-    assert resp.status_code == 400 and "工作表内容" in resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "文件可能已损坏" in resp.get_data(as_text=True)
 
 
 def test_a_district_merged_down_several_rows_applies_to_each(app, world, session, login_as):
