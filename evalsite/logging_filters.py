@@ -49,8 +49,10 @@ class AnonymisingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:
             message = str(record.msg)
-        if not message.startswith(" * "):
-            record.msg, record.args = scrub(message), ()
+        # werkzeug logs its start-up banner as one record of several lines, the warning first
+        lines = message.split("\n")
+        record.msg = "\n".join(line if line.startswith(" * ") else scrub(line) for line in lines)
+        record.args = ()
         if record.exc_info and record.exc_info[0] is not None:
             if not record.exc_text:
                 record.exc_text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")

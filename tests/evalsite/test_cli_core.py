@@ -94,3 +94,13 @@ def test_log_filter_leaves_the_startup_banner_alone():
                                None)
     AnonymisingFilter().filter(record)
     assert record.getMessage() == " * Running on http://127.0.0.1:5000"
+
+
+def test_log_filter_leaves_the_banner_alone_when_werkzeug_sends_it_as_one_record_of_several_lines():
+    banner = ("WARNING: This is a development server.\n * Running on http://127.0.0.1:5000\n"
+              "Press CTRL+C to quit\n127.0.0.1 - - [01/Dec/2026 12:00:00] \"GET /s/AbCdEfGhIjKlMnOpQrStUvWxYz012345 HTTP/1.1\"")
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, banner, (), None)
+    AnonymisingFilter().filter(record)
+    lines = record.getMessage().split("\n")
+    assert lines[1] == " * Running on http://127.0.0.1:5000"
+    assert "127.0.0.1" not in lines[3] and "AbCdEf" not in lines[3]
