@@ -217,22 +217,26 @@ def test_two_issuers_at_once_get_two_numbers(app, world, session, login_as, item
     session.expire_all()
     session.rollback()
     revs = {i: session.get(EscalationLetter, i).revision for i in ids}
-    barrier, results = threading.Barrier(2), {}
+    from tests.conftest import login
+
+    # sign both clients in first, in this thread: a login writes through the test's own session
+    clients = {}
+    for letter_id in ids:
+        clients[letter_id] = app.test_client()
+        login(clients[letter_id], world.district_a)
+    barrier, results = threading.Barrier(2, timeout=30), {}
 
     def go(letter_id):
-        client = app.test_client()
-        from tests.conftest import login
-
-        login(client, world.district_a)
         barrier.wait()
-        results[letter_id] = client.post(f"/reports/letters/{letter_id}/issue",
-                                         data={"revision": str(revs[letter_id]), "confirm": "y"}).status_code
+        results[letter_id] = clients[letter_id].post(
+            f"/reports/letters/{letter_id}/issue",
+            data={"revision": str(revs[letter_id]), "confirm": "y"}).status_code
 
     threads = [threading.Thread(target=go, args=(i,)) for i in ids]
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=60)
     assert list(results.values()) == [302, 302]
     session.expire_all()
     session.rollback()
