@@ -38,23 +38,33 @@ def _upload_page(form, error=None, status=200):
 @bp.route("/import", methods=["GET", "POST"])
 @admin_required
 def import_upload():
+    return upload_and_preview(import_service.preview, _upload_page, _preview_page, import_service.SESSION_KEY)
+
+
+def upload_and_preview(preview, upload_page, preview_page, kind):
+    """The upload step every import shares: check the form, read the file, preview it, park it.
+
+    ``preview(filename, data, user)`` reads and checks the file (``ImportFileError`` for an
+    unreadable one); ``upload_page(form, error, status)`` and ``preview_page(result, filename,
+    form, status)`` render; ``kind`` names the parked file in the session.
+    """
     form = ImportForm()
     if request.method == "GET":
-        return _upload_page(form)
+        return upload_page(form)
     if not form.validate_on_submit():
-        return _upload_page(form, "表单已过期，请重新选择文件上传", 400)
+        return upload_page(form, "表单已过期，请重新选择文件上传", 400)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _upload_page(form, "请选择要上传的 XLSX 或 CSV 文件", 400)
+        return upload_page(form, "请选择要上传的 XLSX 或 CSV 文件", 400)
     data = upload.read()
     try:
-        result = import_service.preview(upload.filename, data, current_user)
+        result = preview(upload.filename, data, current_user)
     except ImportFileError as exc:
-        return _upload_page(form, str(exc), 400)
-    import_service.discard()
+        return upload_page(form, str(exc), 400)
+    import_service.discard(kind)
     # parked either way: a clean file waits for confirmation, a bad one for its corrections sheet
-    import_service.park(upload.filename, data, current_user.id, confirmable=result.ok)
-    return _preview_page(result, upload.filename, form, 200 if result.ok else 400)
+    import_service.park(upload.filename, data, current_user.id, confirmable=result.ok, kind=kind)
+    return preview_page(result, upload.filename, form, 200 if result.ok else 400)
 
 
 @bp.post("/import/confirm")

@@ -18,7 +18,7 @@ from .contract_import import HEADERS, REQUIRED
 from .forms_admin import ImportForm
 from .import_templates import contracts_template, corrections_workbook
 from .importer import ImportFileError
-from .views_import import XLSX
+from .views_import import XLSX, upload_and_preview
 
 
 def _page() -> SimpleNamespace:
@@ -42,22 +42,7 @@ def _preview_page(result, filename, form, status):
 @bp.route("/import/contracts", methods=["GET", "POST"])
 @admin_required
 def import_contracts_upload():
-    form = ImportForm()
-    if request.method == "GET":
-        return _upload_page(form)
-    if not form.validate_on_submit():
-        return _upload_page(form, "表单已过期，请重新选择文件上传", 400)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        return _upload_page(form, "请选择要上传的 XLSX 或 CSV 文件", 400)
-    data = upload.read()
-    try:
-        result = service.preview(upload.filename, data, current_user)
-    except ImportFileError as exc:
-        return _upload_page(form, str(exc), 400)
-    import_service.discard(service.KIND)
-    import_service.park(upload.filename, data, current_user.id, confirmable=result.ok, kind=service.KIND)
-    return _preview_page(result, upload.filename, form, 200 if result.ok else 400)
+    return upload_and_preview(service.preview, _upload_page, _preview_page, service.KIND)
 
 
 @bp.post("/import/contracts/confirm")
