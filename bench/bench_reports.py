@@ -142,7 +142,7 @@ def main() -> None:
     from evalsite.db import db, writing
     from evalsite.jobs import run_batch
     from evalsite.models import Campaign, Enterprise, EvaluationResult, User
-    from evalsite.services import reports as S
+    from evalsite.reports import workflow as S
 
     with app.test_request_context(), writing():
         s = db.session

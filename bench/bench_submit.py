@@ -46,7 +46,7 @@ def prepare_database(url: str) -> str:
     from evalsite import models  # noqa: F401
     from evalsite.creditcode import generate
     from evalsite.models import Campaign, Enterprise, Enrolment, ReportingUnit, SurveyLink
-    from evalsite.services import surveys as svc
+    from evalsite.survey_data import store as svc
     from sqlalchemy.orm import Session
     import random
 

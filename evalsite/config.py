@@ -45,6 +45,13 @@ def from_env(instance_path: str) -> dict:
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(instance_path),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(Path(instance_path) / "uploads"),
+        # where stored files live (evalsite/storage.py): a local folder unless STORAGE_URL names s3://bucket/prefix
+        "STORAGE_URL": os.environ.get("STORAGE_URL") or None,
+        "STORAGE_DIR": os.environ.get("STORAGE_DIR") or str(Path(instance_path) / "files"),
+        "STORAGE_ENDPOINT_URL": os.environ.get("STORAGE_ENDPOINT_URL") or None,
+        "STORAGE_REGION": os.environ.get("STORAGE_REGION") or None,
+        "STORAGE_ACCESS_KEY": os.environ.get("STORAGE_ACCESS_KEY") or None,
+        "STORAGE_SECRET_KEY": os.environ.get("STORAGE_SECRET_KEY") or None,
         "FONT_PATH": os.environ.get("EVALSITE_FONT_PATH") or str(ROOT / "evalsite" / "pdf" / "fonts" / "wqy-microhei.ttc"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "ISSUING_BODY": os.environ.get("ISSUING_BODY", "威海市总工会"),

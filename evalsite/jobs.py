@@ -39,7 +39,7 @@ class BatchResult:
 
 def _render_task(task: tuple) -> tuple[int, bytes | None, str]:
     """Worker process: (version id, kind, snapshot, meta) → (id, pdf, error)."""
-    from .services.reports import render_snapshot
+    from .reports.workflow import render_snapshot
 
     vid, kind, snap, meta = task
     try:
@@ -60,7 +60,7 @@ def _results(tasks: list, workers: int):
 
 def draft_missing(session, campaign, user=None) -> int:
     """Drafts for enterprises that have a stored result but no evaluation report yet."""
-    from .services.reports import Conflict, draft_report
+    from .reports.workflow import Conflict, draft_report
 
     from .models import EvaluationResult
 
@@ -94,7 +94,7 @@ def _write(out_dir: Optional[Path], version: ReportVersion, pdf: bytes, draft: b
 def run_batch(campaign, out_dir: Optional[str] = None, draft_all: bool = False, workers: Optional[int] = None,
               progress: Optional[Callable[[int, int], None]] = None, today: Optional[dt.date] = None) -> BatchResult:
     """Issue every approved version of the campaign (and, with draft_all, preview all drafts)."""
-    from .services.reports import fix_deadlines, issue, render_meta, reserve_code
+    from .reports.workflow import fix_deadlines, issue, render_meta, reserve_code
 
     session = db.session
     base_url = current_app.config["PUBLIC_BASE_URL"]

@@ -195,3 +195,13 @@ def storage_from_settings(settings: dict) -> Storage:
                          region=settings.get("STORAGE_REGION"), access_key=settings.get("STORAGE_ACCESS_KEY"),
                          secret_key=settings.get("STORAGE_SECRET_KEY"))
     raise StorageError(f"不支持的 STORAGE_URL：{url}（可用 file:// 或 s3://） / unsupported STORAGE_URL")
+
+
+def current_storage() -> Storage:
+    """The storage of the running app, built once from its config (``STORAGE_*``)."""
+    from flask import current_app
+
+    storage = current_app.extensions.get("evalsite.storage")
+    if storage is None:
+        storage = current_app.extensions["evalsite.storage"] = storage_from_settings(current_app.config)
+    return storage

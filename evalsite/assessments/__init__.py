@@ -1,9 +1,7 @@
 """Self-assessment, external evaluation, evidence, results and the district analysis."""
 from __future__ import annotations
 
-from flask import Blueprint
-
-bp = Blueprint("assessments", __name__, url_prefix="/assessments")
+from .blueprint import bp  # noqa: E402  (the views register on it)
 
 from . import views_admin, views_eval, views_review, views_self, views_veto  # noqa: E402,F401
 

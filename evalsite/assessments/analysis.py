@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from scoring.statistics import spearman, wilcoxon_paired
 
 from ..models import Campaign, DetectedProblem, Enterprise, EvaluationResult
-from ..services.evaluation import system_for
+from .results import system_for
 
 
 def _satisfaction(breakdown: dict) -> Optional[float]:

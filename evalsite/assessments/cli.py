@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..cli import campaign_option, resolve_campaign
 from ..db import db, writing
 from ..models import Enrolment, Enterprise, EvaluationResult
-from ..services.evaluation import refresh_results
+from .results import refresh_results
 
 FIELDS = ("credit_code", "name", "self_score", "external_score", "survey_points", "final_score", "grade",
           "problems_major", "problems_general", "problems_hint")

@@ -25,9 +25,9 @@ from ..campaign_context import campaign_for
 from ..models import (Assessment, AssessmentItem, Campaign, ConflictDeclaration, Enrolment, Enterprise,
                       EvaluatorAssignment, Evidence, EvidenceRequest, User)
 from ..models.base import utcnow
-from ..services import evaluation
-from ..services import review_history as history
-from ..services.evidence import StoredFile
+from . import results as evaluation
+from .. import review_history as history
+from .evidence import StoredFile
 
 NOTE_MAX = 2000
 REPLY_DAYS_FILE = Path(__file__).with_name("evidence_requests.yaml")
@@ -237,7 +237,7 @@ def request_evidence(session: Session, campaign: Campaign, enterprise: Enterpris
                      indicator: str, message: str, user: User, days=None,
                      today: Optional[dt.date] = None) -> EvidenceRequest:
     """A request for more evidence on one indicator, with a reply deadline in working days."""
-    from ..services.rectification import add_working_days
+    from ..reports.rectification import add_working_days
     from ..timefmt import local_today
 
     codes = {i.code for i in system.assessable}

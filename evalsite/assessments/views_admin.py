@@ -14,7 +14,8 @@ from ..inputs import form_int, query_int
 from ..errors import abort_zh
 from ..models import (Assessment, ConflictDeclaration, Enrolment, Enterprise, EvaluationResult,
                       EvaluatorAssignment, ReportingUnit, User)
-from . import bp, service
+from . import service
+from .blueprint import bp
 from .analysis import district_analysis
 from .common import campaign_or_404
 

@@ -12,10 +12,11 @@ from ..db import db
 from ..errors import abort_zh
 from ..inputs import form_int
 from ..models import ConflictDeclaration, Enrolment, Enterprise, EvaluatorAssignment
-from ..services import evaluation
-from ..services import review_history as history
+from . import results as evaluation
+from .. import review_history as history
 from ..timefmt import format_date, local_today
-from . import bp, evaluate_page, service
+from . import evaluate_page, service
+from .blueprint import bp
 from .common import campaign_or_404, render_with
 
 evaluator_required = roles_required("evaluator")

@@ -14,8 +14,9 @@ from ..access import admin_required, can_edit_enterprise
 from ..db import db
 from ..errors import abort_zh
 from ..models import Assessment
-from ..services.review_history import NO_REASON, REASON_MAX
-from . import bp, service
+from ..review_history import NO_REASON, REASON_MAX
+from . import service
+from .blueprint import bp
 
 
 def _assessment_or_404(assessment_id: int) -> Assessment:

@@ -11,11 +11,12 @@ from ..access import can_edit_enterprise, can_view_enterprise, roles_required
 from ..db import db
 from ..errors import abort_zh
 from ..models import Assessment, DetectedProblem, EvaluationResult, Evidence, EvidenceRequest, VetoEvent
-from ..services import evaluation
-from ..services import review_history as history
+from . import results as evaluation
+from .. import review_history as history
 from ..timefmt import local_today
-from ..services.evidence import UploadRejected, send_stored, store_upload
-from . import bp, service
+from .evidence import UploadRejected, send_stored, store_upload
+from . import service
+from .blueprint import bp
 from .common import campaign_or_404, own_enterprise, render_with, visible_enterprise
 
 enterprise_required = roles_required("enterprise")

@@ -17,8 +17,8 @@ from ..db import db
 from ..errors import abort_zh
 from ..models import Enterprise, VetoEvent
 from ..models.evaluations import VETO_KINDS
-from ..services.evaluation import refresh_results
-from . import bp
+from .results import refresh_results
+from .blueprint import bp
 from .common import campaign_or_404
 
 

@@ -10,7 +10,7 @@ from ..extensions import limiter
 from . import mfa
 from .forms import CodeForm
 from .throttle import failed, mfa_limit, on_breach
-from .views import bp, finish_login
+from .views_login import bp, finish_login
 
 SECRET_KEY_IN_SESSION = "_mfa_secret"  # the secret being enrolled, until the first code confirms it
 WRONG_CODE = "验证码不正确或已使用过，请输入验证器应用中显示的最新6位数字，或一个未用过的恢复码"

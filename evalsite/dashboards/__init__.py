@@ -1,4 +1,4 @@
 """City and district dashboards of a campaign (progress, targets, grades)."""
-from .views import bp  # noqa: F401
+from .views_dashboards import bp  # noqa: F401
 
 BLUEPRINTS = [bp]

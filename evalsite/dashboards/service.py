@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..timefmt import local_today
 from ..models import (Assessment, Campaign, Enrolment, Enterprise, EvaluationResult, Industry, RectificationItem,
                       Report, ReportVersion)
-from ..services import tables as S
+from ..reports import tables as S
 
 
 def _ent_scope(stmt: Select, unit_ids: Optional[list[int]]) -> Select:

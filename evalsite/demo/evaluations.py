@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..campaign_context import current_campaign
 from ..models import (Assessment, AssessmentItem, ConflictDeclaration, Enrolment, Enterprise,
                       EvaluatorAssignment, Evidence, EvidenceRequest, User, VetoEvent)
-from ..services import evaluation
+from ..assessments import results as evaluation
 
 SAMPLE = 60
 REQUESTS = ["请补充职代会表决记录（签到表和计票单）", "请上传要约书及对方书面答复的扫描件", "请补充合同公示的照片或截图",

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from ..timefmt import local_today
 from ..campaign_context import current_campaign
 from ..models import (DetectedProblem, Enterprise, EvaluationResult, RectificationItem, User)
-from ..services import letters as L
-from ..services import rectification as R
-from ..services import reports as S
+from ..reports import letters as L
+from ..reports import rectification as R
+from ..reports import workflow as S
 
 ISSUED = 24  # PDFs rendered at seed time: keep the demo fast
 CANNED = {

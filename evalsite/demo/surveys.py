@@ -5,7 +5,7 @@ satisfaction, recognition) so rates differ between enterprises; some stay
 below the required sample and a few under the 5-answer threshold. Rows are
 bulk-inserted: a few seconds for 300 enterprises.
 
-Figures are published in releases (``services.survey_releases``): the demo
+Figures are published in releases (``survey_data.releases``): the demo
 releases what it inserted, then adds a last batch of 1–4 answers to some
 enterprises, so the pages show a response counter ahead of the released
 figures, their release date, and small cells hidden as "不足5人，不显示".
@@ -22,8 +22,8 @@ from surveys import required_sample, validate_answers
 from ..timefmt import local_today
 from ..campaign_context import current_campaign
 from ..models import Enrolment, Submission
-from ..services import survey_releases as releases
-from ..services import surveys as svc
+from ..survey_data import releases
+from ..survey_data import store as svc
 
 COMMENTS = ["希望工资增长幅度再高一些", "加班费计算要更透明", "建议多组织技能培训", "协商结果要及时公开",
             "食堂和宿舍条件有待改善", "希望增加带薪休假天数", "感谢工会为职工争取权益", "计件单价调整要听取一线意见"]

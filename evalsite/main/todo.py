@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..access import visible_enterprise_ids
-from ..services.rectification import OWNER_SIDES
+from ..reports.rectification import OWNER_SIDES
 from ..models import (Assessment, Campaign, Enrolment, EvaluatorAssignment, EvidenceRequest, RectificationItem,
                       Report, ReportVersion, Submission, User)
 

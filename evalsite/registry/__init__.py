@@ -5,9 +5,7 @@ endpoints; the views are split by responsibility into ``views_*`` modules.
 """
 from __future__ import annotations
 
-from flask import Blueprint
-
-bp = Blueprint("registry", __name__)
+from .blueprint import bp  # noqa: E402  (the views register on it)
 BLUEPRINTS = [bp]
 
 from . import (views_campaigns, views_contracts, views_enterprises, views_import,  # noqa: E402,F401

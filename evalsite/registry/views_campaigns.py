@@ -12,7 +12,8 @@ from ..creditcode import validate as validate_code
 from ..db import db
 from ..inputs import query_int
 from ..models import Campaign, Enrolment, Enterprise, ReportingUnit
-from . import bp, enrolment, service
+from . import enrolment, service
+from .blueprint import bp
 from .common import all_units, paginate
 from .forms_admin import CampaignForm, EnrolForm
 

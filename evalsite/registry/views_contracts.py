@@ -10,7 +10,8 @@ from ..db import db
 from ..inputs import arg_id, query_int
 from ..models import BargainingMeeting, CollectiveContract, ContractCoverage, Enterprise
 from ..models.contracts import CONTRACT_KINDS, OFFER_BY, REVIEW_RESULTS
-from . import bp, service
+from . import service
+from .blueprint import bp
 from .common import all_industries, all_units, paginate, units_for
 from .forms import ContractForm, MeetingForm
 from .permissions import can_edit_contract, contract_or_403, editable_enterprise_or_403

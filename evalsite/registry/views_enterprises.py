@@ -11,7 +11,8 @@ from ..db import db
 from ..inputs import arg_id, query_int
 from ..models import (Campaign, CollectiveContract, ContractCoverage, Enrolment, Enterprise, Industry,
                       ReportingUnit, User)
-from . import bp, service
+from . import service
+from .blueprint import bp
 from ..models.contracts import REVIEW_RESULTS
 from .common import SIZE_BANDS, all_industries, all_units, bool_arg, paginate, units_for
 from .forms import EnterpriseForm

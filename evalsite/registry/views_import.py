@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from ..access import admin_required
 from ..db import db
-from . import bp, import_service
+from . import import_service
+from .blueprint import bp
 from .common import all_industries, units_for
 from .forms_admin import ImportForm
 from .import_templates import corrections_workbook, registry_template

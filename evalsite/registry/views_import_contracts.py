@@ -12,7 +12,8 @@ from flask_login import current_user
 
 from ..access import admin_required
 from ..db import db
-from . import bp, import_service
+from . import import_service
+from .blueprint import bp
 from . import contract_import_service as service
 from .contract_import import HEADERS, REQUIRED
 from .forms_admin import ImportForm

@@ -13,7 +13,8 @@ from ..inputs import arg_id, query_int
 from ..errors import abort_zh
 from ..models import AuditEntry, User
 from ..models.users import ROLES, SIDES
-from . import accounts, bp
+from . import accounts
+from .blueprint import bp
 from .common import all_units, bool_arg, paginate, units_for
 from .forms_admin import PasswordResetForm, UserCreateForm, UserEditForm
 from .permissions import CREATABLE_ROLES, managed_user_or_403

@@ -3,12 +3,9 @@
 ``reports`` is the staff blueprint; ``verify`` is the public page a printed
 QR code points to, kept separate so nothing staff-only can leak into it.
 """
-from flask import Blueprint
+from .blueprint import bp, verify_bp  # noqa: E402  (the views register on it)
 
-bp = Blueprint("reports", __name__, url_prefix="/reports")
-verify_bp = Blueprint("verify", __name__)
-
-from . import letter_views, rect_views, review_views, table_views, verify, views  # noqa: E402,F401
+from . import views_letters, views_rectification, views_reports, views_review, views_tables, views_verify  # noqa: E402,F401
 
 BLUEPRINTS = [bp, verify_bp]
 

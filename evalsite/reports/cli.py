@@ -50,8 +50,8 @@ def export_tables(campaign_code, out_dir):
     """Write 附件1 and 附件2 as XLSX and PDF."""
     from flask import current_app
 
-    from ..services import tables as S
-    from . import exports
+    from . import tables as S
+    from . import views_exports as exports
 
     campaign = resolve_campaign(campaign_code)
     out = Path(out_dir)
@@ -83,7 +83,7 @@ def sync_rectification_items(campaign_code):
 
     from ..db import writing
     from ..models import Report, ReportVersion
-    from ..services.rectification import create_items
+    from .rectification import create_items
 
     campaign = resolve_campaign(campaign_code)
     with writing():

@@ -1,9 +1,7 @@
 """Survey administration: definitions, links and posters, monitoring, rates, exports."""
-from flask import Blueprint
+from .blueprint import bp  # noqa: E402  (the views register on it)
 
-bp = Blueprint("survey_admin", __name__, url_prefix="/surveys")
-
-from . import exports, link_views, views  # noqa: E402,F401
+from . import views_exports, views_links, views_surveys  # noqa: E402,F401
 
 BLUEPRINTS = [bp]
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from ..cli import campaign_option, resolve_campaign
 from ..db import db, writing
 from ..models import Enterprise, SurveyLink
-from ..services import survey_disclosure as policy
-from ..services import surveys as svc
+from ..survey_data import disclosure as policy
+from ..survey_data import store as svc
 
 
 @click.command("survey-links")
@@ -39,8 +39,8 @@ def survey_links(campaign_code, create):
 @with_appcontext
 def survey_release(campaign_code):
     """Publish every group with at least 5 unpublished answers (e.g. before scoring or issuing reports)."""
-    from ..services.survey_aggregates import live_counts
-    from ..services.survey_releases import latest, refresh
+    from ..survey_data.aggregates import live_counts
+    from ..survey_data.releases import latest, refresh
 
     campaign = resolve_campaign(campaign_code)
     counts = live_counts(db.session, campaign.id)

@@ -212,7 +212,7 @@ def test_screenshots_at_phone_and_desktop_width(server, browser, token):
 
 def test_a_slip_link_fills_its_code_in_and_keeps_it_out_of_a_forwarded_link(server, browser, app, session, world):
     from evalsite.models import SurveyLink
-    from evalsite.services import surveys as svc
+    from evalsite.survey_data import store as svc
 
     links = make_links(app, session, world)
     link = session.get(SurveyLink, links[(world.ent_a.id, "worker")].id)

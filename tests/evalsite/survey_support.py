@@ -23,7 +23,7 @@ EMPLOYER_ANSWERS = {
 
 def make_links(app, session, world):
     """Pin the default definitions and create links for the three enterprises; returns {(ent_id, audience): link}."""
-    from evalsite.services import surveys as svc
+    from evalsite.survey_data import store as svc
 
     campaign = session.get(Campaign, world.campaign.id)
     svc.pin_defaults(session, campaign)

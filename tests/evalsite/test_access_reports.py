@@ -25,8 +25,8 @@ def _state(world, session):
     with app.test_request_context(), app.app_context():
         from evalsite.db import db
         from evalsite.models import Campaign, Enterprise, User
-        from evalsite.services import letters as L
-        from evalsite.services import reports as S
+        from evalsite.reports import letters as L
+        from evalsite.reports import workflow as S
 
         s = db.session
         city, district = s.get(User, world.city.id), s.get(User, world.district_a.id)

@@ -13,7 +13,7 @@ OWN_A = {"anon": LOGIN, "ent_b": 403, "district_other": 403, "evaluator": 403}  
 def links(world, session):
     """Pinned definitions and current links of enterprise A (re-read before every role)."""
     from evalsite.models import Campaign
-    from evalsite.services import surveys as svc
+    from evalsite.survey_data import store as svc
 
     campaign = session.get(Campaign, world.campaign.id)
     svc.pin_defaults(session, campaign, only_missing=True)

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from evalsite.demo import seed
 from evalsite.models import EscalationLetter, RectificationEvent, RectificationItem, Report, ReportVersion
 from evalsite.pdf.common import fmt_date
-from evalsite.services import reports as S
+from evalsite.reports import workflow as S
 from scoring.problems import instance_key
 
 

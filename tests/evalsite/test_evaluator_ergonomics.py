@@ -48,7 +48,7 @@ def test_agree_with_a_whole_dimension_and_server_totals(client, world, session):
     a_codes = [c for c in levels() if c.startswith("A")]
     assert all(mine.item(c).level == levels()[c] for c in a_codes)
     assert all(mine.item(c) is None for c in levels() if c.startswith("B"))
-    from evalsite.services.evaluation import system_for  # noqa: F401  (the default system's A points)
+    from evalsite.assessments.results import system_for  # noqa: F401  (the default system's A points)
     a_points = sum(mine.item(c).points for c in a_codes)
     assert f"A {a_points:g}/" in page  # the flash names each dimension's total
     assert f'data-total-for="A">{a_points:g}</output>' in page

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from evalsite.models import Assessment, Evidence
-from evalsite.services.evidence import safe_filename, sniff
+from evalsite.assessments.evidence import safe_filename, sniff
 from tests.conftest import login
 
 from .assess_data import JPEG, PDF, PNG, levels, make_assessment, office_zip

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from evalsite.main.guide import GUIDE_KEYS, guides
+from evalsite.main.views_guide import GUIDE_KEYS, guides
 
 
 def test_every_role_has_a_guide_with_steps():

@@ -69,7 +69,7 @@ def test_home_without_current_campaign(client, world, session):
 
 
 def test_only_the_owning_side_may_answer_an_item(world, session):
-    from evalsite.services.rectification import can_respond
+    from evalsite.reports.rectification import can_respond
 
     employer_item = _item(session, world, world.ent_a, "企业方", dt.date(2999, 1, 1), code="P-PERF-02")
     both_item = _item(session, world, world.ent_a, "双方", dt.date(2999, 1, 1), code="P-PROC-05")

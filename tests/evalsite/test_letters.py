@@ -189,7 +189,7 @@ def test_wording_edited_before_issue_is_what_prints(app, world, session, login_a
 
 def test_drafts_do_not_count_in_annex1_c19(app, world, session, login_as, items):
     from evalsite.models import Campaign
-    from evalsite.services.tables import escalation_facts
+    from evalsite.reports.tables import escalation_facts
 
     draft(login_as(world.district_a), items["P-PROC-05"])
     with app.app_context():

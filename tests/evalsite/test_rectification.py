@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from evalsite.models import EscalationLetter, RectificationEvent, RectificationItem, Report, ReportVersion
-from evalsite.services.rectification import add_working_days
+from evalsite.reports.rectification import add_working_days
 from tests.evalsite.test_letters import issue_via_pages
 from tests.evalsite.test_reports_workflow import TODAY, draft_approve_issue, make_result, today  # noqa: F401
 from tests.evalsite.confirm_support import confirmed_post
@@ -143,7 +143,7 @@ def test_escalation_sheet_neutralises_formulas():
 
     from openpyxl import load_workbook
 
-    from evalsite.reports.exports import escalation_xlsx
+    from evalsite.reports.views_exports import escalation_xlsx
 
     row = dict(enterprise="=HYPERLINK(\"x\")", credit_code="91371002MA3C1234X5", unit="环翠区", code="P-PROC-01",
                title="+1", owner="双方", deadline=None, status="open", returned=0, overdue_days=3,

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from evalsite.models import ReportVersion
-from evalsite.services import reports as S
+from evalsite.reports import workflow as S
 from tests.evalsite.test_reports_workflow import make_result, today  # noqa: F401
 
 

@@ -167,7 +167,7 @@ def test_pdf_shows_name_score_grade_problems_and_embeds_the_font(app, world, ses
 def test_a_report_on_a_draft_self_assessment_says_so(app, session, world):
     from evalsite.db import db
     from evalsite.models import EvaluationResult
-    from evalsite.services.reports import current_result
+    from evalsite.reports.workflow import current_result
 
     session.add(EvaluationResult(campaign_id=world.campaign.id, enterprise_id=world.ent_a.id, system_hash="x",
                                  final=40.0, grade="不合格", self_total=30.0, survey_total=10.0, self_draft=True,

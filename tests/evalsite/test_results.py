@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from evalsite.models import DetectedProblem, EvaluationResult, RectificationItem, Report
-from evalsite.services import evaluation
-from evalsite.services.survey_results import SurveyRate
+from evalsite.assessments import results as evaluation
+from evalsite.survey_data.results import SurveyRate
 from evalsite.svg import bar_chart, histogram, scatter
 
 from .assess_data import good_contract, levels, make_assessment
@@ -27,7 +27,7 @@ def rates(monkeypatch):
     fake = {"worker": {"participation": _rate("participation", 0.65, 40), "awareness": _rate("awareness", 0.9, 40),
                        "satisfaction": _rate("satisfaction", 0.75, 40)},
             "employer": {"recognition": _rate("recognition", None, 3)}, "counts": {"worker": 40, "employer": 3}}
-    from evalsite.services import survey_results
+    from evalsite.survey_data import results as survey_results
 
     monkeypatch.setattr(survey_results, "survey_rates", lambda session, campaign_id, enterprise_id: fake)
     return fake

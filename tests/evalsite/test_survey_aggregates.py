@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from evalsite.models import Campaign, Enterprise, Submission, SurveyRelease
-from evalsite.services import survey_aggregates as aggregates
-from evalsite.services import survey_releases as releases
-from evalsite.services import survey_results as results
-from evalsite.services import surveys as svc
+from evalsite.survey_data import aggregates
+from evalsite.survey_data import releases
+from evalsite.survey_data import results
+from evalsite.survey_data import store as svc
 from surveys import default_definition, distribution, validate_answers
 from surveys.metrics import rate_counts
 from surveys import disclosure

@@ -6,7 +6,7 @@ import re
 from sqlalchemy import inspect
 
 from evalsite.models import BallotCode, Submission, SubmissionCounter, SurveyRelease
-from evalsite.services import surveys as svc
+from evalsite.survey_data import store as svc
 from tests.evalsite.survey_support import full_post, make_links
 
 IDENTIFYING = re.compile(r"ip|addr|agent|user|account|token|link|created|updated|time|at$|session|device|cookie|code$",

@@ -6,8 +6,8 @@ import secrets
 
 from evalsite.models import Submission
 from evalsite.spreadsheets import neutralise
-from evalsite.services import survey_releases as releases
-from evalsite.services.survey_results import survey_rates
+from evalsite.survey_data import releases
+from evalsite.survey_data.results import survey_rates
 from surveys import default_definition, validate_answers
 from tests.evalsite.survey_support import EMPLOYER_ANSWERS, WORKER_ANSWERS, make_links
 

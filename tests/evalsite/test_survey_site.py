@@ -138,7 +138,7 @@ def test_tampered_hidden_fields_give_a_message(client, session, token, field, va
 
 def test_number_question_out_of_range(app, client, session, world):
     from evalsite.models import Campaign
-    from evalsite.services import surveys as svc
+    from evalsite.survey_data import store as svc
 
     text = (default_definition("employer").canonical)
     import json

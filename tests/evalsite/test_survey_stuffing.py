@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from evalsite.models import Submission, SurveyLink
-from evalsite.services import survey_limits
-from evalsite.services import surveys as svc
+from evalsite.survey_data import limits as survey_limits
+from evalsite.survey_data import store as svc
+from evalsite.survey_data import submit
 from surveys import ballots, default_definition
 from tests.evalsite.survey_support import WORKER_ANSWERS, full_post, hidden_fields, make_links
 
@@ -42,7 +43,7 @@ class Clock:
 
 
 def _fill_the_minute(client, session, link):
-    limit = svc.public_link(session, link.token).burst
+    limit = submit.public_link(session, link.token).burst
     session.rollback()
     for _ in range(limit):
         assert full_post(client, link.token)[0].status_code == 200
@@ -86,7 +87,7 @@ def test_burst_follows_a_cap_raised_by_hand(session, links, world):
     row = session.get(SurveyLink, links[(world.ent_a2.id, "worker")].id)
     row.daily_cap = 9000
     session.commit()
-    assert svc.public_link(session, row.token).burst == 300
+    assert submit.public_link(session, row.token).burst == 300
 
 
 def test_minute_window_counts_per_link_and_forgets_old_minutes():

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from evalsite.models import Enrolment, Submission, SubmissionCounter, SurveyLink
-from evalsite.services import surveys as svc
+from evalsite.survey_data import submit
 from evalsite.survey_site.pages import undecodable
 from tests.evalsite.survey_support import WORKER_ANSWERS, full_post, hidden_fields, make_links
 
@@ -62,27 +62,27 @@ def test_happy_path_runs_three_statements_without_redis(app, client, session, to
 
 def test_public_link_reads_what_the_pages_need(session, links, world):
     link = links[(world.ent_a.id, "worker")]
-    found = svc.public_link(session, link.token)
+    found = submit.public_link(session, link.token)
     assert (found.id, found.token, found.audience, found.status) == (link.id, link.token, "worker", "open")
     assert found.definition_hash == world.campaign.worker_definition_hash
-    employer = svc.public_link(session, links[(world.ent_a.id, "employer")].token)
+    employer = submit.public_link(session, links[(world.ent_a.id, "employer")].token)
     assert employer.definition_hash == world.campaign.employer_definition_hash
-    assert svc.public_link(session, "no-such-token") is None
+    assert submit.public_link(session, "no-such-token") is None
 
 
 def test_cap_is_three_per_head_from_enrolment_then_enterprise_or_the_link(session, links, world):
     token = links[(world.ent_a.id, "worker")].token
-    assert svc.public_link(session, token).cap == 3 * 320
+    assert submit.public_link(session, token).cap == 3 * 320
     session.execute(Enrolment.__table__.update().where(Enrolment.enterprise_id == world.ent_a.id).values(headcount=0))
     world.ent_a.headcount = 400
     session.commit()
-    assert svc.public_link(session, token).cap == 3 * 400  # no enrolment headcount: the enterprise's
+    assert submit.public_link(session, token).cap == 3 * 400  # no enrolment headcount: the enterprise's
     world.ent_a.headcount = 10
     session.commit()
-    assert svc.public_link(session, token).cap == 200  # at least 200
+    assert submit.public_link(session, token).cap == 200  # at least 200
     session.get(SurveyLink, links[(world.ent_a.id, "worker")].id).daily_cap = 7
     session.commit()
-    assert svc.public_link(session, token).cap == 7
+    assert submit.public_link(session, token).cap == 7
 
 
 def test_db_counter_is_per_link_and_stops_at_the_cap(client, session, links, world):

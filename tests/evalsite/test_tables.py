@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from evalsite.models import BargainingMeeting, CollectiveContract, ContractCoverage, Enterprise
-from evalsite.services import tables as S
+from evalsite.reports import tables as S
 
 
 def contract(session, ent=None, kind="comprehensive", scope="enterprise", unit=None, industry=None, **kw):

@@ -17,7 +17,7 @@ import pytest
 from openpyxl import load_workbook
 
 from evalsite.models import BargainingMeeting, ContractCoverage
-from evalsite.services import tables as S
+from evalsite.reports import tables as S
 from evalsite.templating import fmt_date
 from tests.evalsite.test_tables import contract
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from evalsite.services.reports import CODE_ALPHABET
+from evalsite.reports.workflow import CODE_ALPHABET
 from tests.evalsite.test_reports_workflow import draft_approve_issue, make_result, today  # noqa: F401
 from tests.evalsite.confirm_support import confirmed_post
 

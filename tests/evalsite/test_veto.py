@@ -16,7 +16,7 @@ def _result(session):
 
 
 def test_recorded_wage_arrears_caps_the_grade_and_withdrawal_restores_it(app, client, session, world, rates):  # noqa: F811
-    from evalsite.services import evaluation
+    from evalsite.assessments import results as evaluation
 
     _hand_built(session, world)
     evaluation.refresh_results(session, world.campaign)

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from surveys.metrics import distribution_from_counts, free_text
 
 from ..models import Campaign, Submission
-from . import survey_releases as releases
-from .survey_results import rates_from_totals
-from .surveys import AUDIENCE_CODES, definition_by_hash, pinned_definition, pinned_hash
+from . import releases
+from .results import rates_from_totals
+from .store import AUDIENCE_CODES, definition_by_hash, pinned_definition, pinned_hash
 
 
 def live_counts(session: Session, campaign_id: int, enterprise_ids=None) -> dict:

@@ -14,13 +14,13 @@ from ..db import db
 from ..errors import abort_zh
 from ..models import EscalationLetter, RectificationEvidence, RectificationItem
 from ..models.orgs import Enterprise, ReportingUnit
-from ..services import rectification as rsvc
-from ..services import review_history as history
-from ..services.evidence import UploadRejected, send_stored, store_upload
-from ..services.reports import Conflict
-from . import bp
+from . import rectification as rsvc
+from .. import review_history as history
+from ..assessments.evidence import UploadRejected, send_stored, store_upload
+from .workflow import Conflict
+from .blueprint import bp
 from .forms import LetterForm, ResponseForm, ReviewForm, SubmitItemForm
-from .views import STAFF, _today, campaign_or_404
+from .views_reports import STAFF, _today, campaign_or_404
 
 
 def item_or_404(item_id: int) -> RectificationItem:
@@ -179,7 +179,7 @@ def escalations():
 def escalations_xlsx():
     from urllib.parse import quote
 
-    from .exports import escalation_xlsx
+    from .views_exports import escalation_xlsx
 
     campaign = campaign_or_404()
     data = escalation_xlsx(escalation_rows(campaign))

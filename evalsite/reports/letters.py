@@ -29,7 +29,7 @@ from ..models import DetectedProblem, EscalationLetter, RectificationItem, Repor
 from ..models.base import utcnow
 from ..timefmt import format_date
 from .rectification import _event
-from .reports import Conflict
+from .workflow import Conflict
 
 MAX_PARAGRAPHS, MAX_PARAGRAPH = 12, 1000
 

@@ -10,13 +10,13 @@ from ..db import db
 from ..errors import abort_zh
 from ..models import EscalationLetter
 from ..pdf.letters import outline
-from ..services import letters as lsvc
-from ..services import rectification as rsvc
-from ..services.reports import Conflict
-from . import bp
+from . import letters as lsvc
+from . import rectification as rsvc
+from .workflow import Conflict
+from .blueprint import bp
 from .forms import ActionForm, LetterEditForm, LetterForm, LetterIssueForm, ResponseForm
-from .rect_views import _render_item, item_or_404
-from .views import STAFF, _today, pdf_response
+from .views_rectification import _render_item, item_or_404
+from .views_reports import STAFF, _today, pdf_response
 
 ADMINS = ("city_admin", "district_admin")
 

@@ -20,9 +20,11 @@ from surveys import Definition, ballots, prune_hidden, validate_answers
 
 from ..db import db
 from ..errors import MESSAGES, abort_zh
-from ..services import surveys as svc
+from ..survey_data import store as svc
+from ..survey_data import submit as answering
 from ..timefmt import local_today
-from . import ASSET_TYPES, ASSETS, asset_version, bp, draft
+from . import draft
+from .blueprint import ASSET_TYPES, ASSETS, asset_version, bp
 from .pages import accumulated, bad_bytes, build_page, next_index, raw_answers, share_description
 
 MAX_BODY = 64 * 1024
@@ -77,11 +79,11 @@ def _today() -> dt.date:
     return local_today()
 
 
-def _link(token: str) -> tuple[svc.PublicLink, Definition]:
-    link = svc.public_link(db.session, token) if len(token) <= 64 else None
+def _link(token: str) -> tuple[answering.PublicLink, Definition]:
+    link = answering.public_link(db.session, token) if len(token) <= 64 else None
     if link is None:
         abort_zh(404, "找不到这份问卷，请检查网址或重新扫描二维码。")
-    problem = svc.link_problem(link, _today())
+    problem = answering.link_problem(link, _today())
     if problem:
         exc = default_exceptions[410]()
         exc.description_zh, exc.enterprise = problem, link.enterprise_name
@@ -119,7 +121,7 @@ def _again(link, definition, key, index, raw, errors=None, status=400, message=N
 
     Only the pages that do not store need this look-up; a submit lets the unique key decide.
     """
-    if svc.key_exists(db.session, key):
+    if answering.key_exists(db.session, key):
         return _thanks(link)
     return _go(link, definition, key, index, raw, errors, status, message, ballot)
 
@@ -164,7 +166,7 @@ def submit(token: str):
         request.get_data(cache=True)  # kept to check its bytes are UTF-8; bounded by max_content_length
     form = request.form
     key = form.get("_key", "")
-    if not svc.valid_key(key):  # only a broken or forged form: no draft to keep, the page again
+    if not answering.valid_key(key):  # only a broken or forged form: no draft to keep, the page again
         return _render(link, definition, build_page(definition, 0, raw_answers(definition, form)),
                        secrets.token_urlsafe(18), 400, "表单已损坏，请重新填写本页。")
     raw = raw_answers(definition, form)
@@ -203,7 +205,7 @@ def _advance(link, definition, raw, index, key, ballot, nav):
         return _again(link, definition, key, first_bad, raw, earlier, message="请检查标出的题目。", ballot=ballot)
     errors = {**{code: m for code, m in check.errors.items() if section_of[code] == index}, **bad}
     if index == 0 and link.ballots_required:
-        problem = svc.ballot_problem(db.session, link, ballot)
+        problem = answering.ballot_problem(db.session, link, ballot)
         if problem:
             errors["_ballot"] = problem
     if errors:
@@ -213,9 +215,9 @@ def _advance(link, definition, raw, index, key, ballot, nav):
         return _again(link, definition, key, later, raw, status=200, ballot=ballot)
     if check.errors:  # later pages show nothing, so none of their questions can fail; kept as a guard
         return _again(link, definition, key, first_bad, raw, check.errors, message=FIX_MESSAGE, ballot=ballot)
-    outcome = svc.record(db.session, link, definition, key, prune_hidden(definition, check.answers), _today(), ballot)
+    outcome = answering.record(db.session, link, definition, key, prune_hidden(definition, check.answers), _today(), ballot)
     if outcome == "ballot":  # used meanwhile (another phone, same slip): say which, keep everything
-        problem = svc.ballot_problem(db.session, link, ballot) or ballots.USED
+        problem = answering.ballot_problem(db.session, link, ballot) or ballots.USED
         return _go(link, definition, key, 0, raw, {"_ballot": problem}, 400,
                    "作答码不能使用，请核对后再提交，您的答案都已保留。", ballot)
     if outcome in LIMIT_MESSAGES:
@@ -240,7 +242,7 @@ def thanks(token: str):
     cache = current_app.extensions.setdefault("survey_thanks", {})
     html = cache.get(token)
     if html is None:
-        link = svc.public_link(db.session, token) if len(token) <= 64 else None
+        link = answering.public_link(db.session, token) if len(token) <= 64 else None
         definition = svc.definition_by_hash(db.session, link.definition_hash) if link else None
         if definition is None:
             abort_zh(404, "找不到这份问卷，请检查网址或重新扫描二维码。")

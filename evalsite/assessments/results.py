@@ -150,7 +150,7 @@ def _rate_input(rate) -> RateInput:
 
 def survey_inputs(session: Session, campaign: Campaign, enterprise: Enterprise) -> SurveyRates:
     """Worker rates (participation, awareness, satisfaction) and the employer's recognition."""
-    from .survey_results import survey_rates
+    from ..survey_data.results import survey_rates
 
     rates = survey_rates(session, campaign.id, enterprise.id) or {}
     worker = rates.get("worker") or {}

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
 from .. import four_eyes
-from . import review_history as history
+from .. import review_history as history
 from ..timefmt import local_today
 from ..models import Campaign, Enterprise, EvaluatorAssignment, Report, ReportVersion, User
 from ..models.base import utcnow
@@ -112,7 +112,7 @@ def current_result(session: Session, campaign: Campaign, ent: Enterprise, recomp
     The cached EvaluationResult is read first (it is refreshed after every
     submission); ``recompute`` refreshes it from the assessments beforehand.
     """
-    from . import evaluation
+    from ..assessments import results as evaluation
 
     if recompute:
         evaluation.refresh_results(session, campaign, [ent.id])

@@ -11,8 +11,8 @@ from ..access import admin_required, city_admin_required
 from ..db import db
 from ..errors import abort_zh
 from ..models import ReportingUnit
-from ..services import tables as S
-from . import bp
+from . import tables as S
+from .blueprint import bp
 from .forms import ActionForm
 from ..campaign_context import campaign_or_404
 
@@ -58,7 +58,7 @@ def table_checks():
 @bp.get("/tables/<name>.<fmt>")
 @admin_required
 def table_download(name, fmt):
-    from . import exports
+    from . import views_exports as exports
 
     if (name, fmt) not in {("annex1", "xlsx"), ("annex1", "pdf"), ("annex2", "xlsx"), ("annex2", "pdf"),
                            ("summary", "pdf"), ("checks", "pdf")}:

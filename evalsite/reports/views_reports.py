@@ -13,10 +13,10 @@ from ..db import db
 from ..errors import abort_zh
 from ..models import Enterprise, Report, ReportVersion
 from ..models.reports import VERSION_STATUSES
-from ..services import reports as svc
-from ..services import review_history as history
-from ..services.rectification import items_of
-from . import bp
+from . import workflow as svc
+from .. import review_history as history
+from .rectification import items_of
+from .blueprint import bp
 from .forms import ActionForm, RemarksForm, RevokeForm
 
 STAFF = ("city_admin", "district_admin", "evaluator", "enterprise")
@@ -169,7 +169,7 @@ def closing(report_id):
     ent = enterprise_or_403(report.enterprise_id, report.campaign_id)
     if not svc.can_draft(current_user, ent, report.campaign_id, db.session):
         abort(403)
-    from ..services.rectification import draft_closing
+    from .rectification import draft_closing
 
     try:
         v = draft_closing(db.session, report, current_user)

@@ -10,7 +10,7 @@ from flask import render_template
 
 from surveys import disclosure
 
-from . import bp
+from .blueprint import bp
 
 
 @bp.get("/s/privacy")

@@ -11,7 +11,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import ReviewEvent, User
+from .models import ReviewEvent, User
 
 REASON_MAX = 2000
 NO_REASON = "请填写退回原因：被退回的一方将看到这段说明，并据此修改。"

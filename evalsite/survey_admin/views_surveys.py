@@ -13,13 +13,13 @@ from ..campaign_context import campaign_or_404
 from ..db import db
 from ..inputs import query_int
 from ..models import Campaign, Enterprise, SurveyDefinition, SurveyLink
-from ..services import survey_aggregates as aggregates
-from ..services import survey_disclosure as policy
-from ..services import survey_releases as releases
-from ..services import survey_results as results
-from ..services import surveys as svc
+from ..survey_data import aggregates
+from ..survey_data import disclosure as policy
+from ..survey_data import releases
+from ..survey_data import results
+from ..survey_data import store as svc
 from ..survey_site.pages import build_page, raw_answers
-from . import bp
+from .blueprint import bp
 from .forms import ActionForm, BallotForm, LinkSettingsForm, UploadForm
 
 MANAGERS = ("city_admin", "district_admin", "enterprise")

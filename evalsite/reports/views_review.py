@@ -14,12 +14,12 @@ from .. import audit, confirm, four_eyes
 from ..db import db
 from ..errors import abort_zh
 from ..access import roles_required
-from ..services import report_review as review
-from ..services import reports as svc
-from ..services.review_history import NO_REASON, REASON_MAX
-from . import bp
+from . import review
+from . import workflow as svc
+from ..review_history import NO_REASON, REASON_MAX
+from .blueprint import bp
 from .forms import RemarksForm, RevokeForm
-from .views import _managed_version, _today, render_version_page
+from .views_reports import _managed_version, _today, render_version_page
 
 ADMINS = ("city_admin", "district_admin")
 

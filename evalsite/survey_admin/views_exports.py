@@ -16,12 +16,12 @@ from ..access import enterprise_or_403, visible_enterprise_ids
 from ..db import db, writing
 from ..errors import abort_zh
 from ..inputs import query_int
-from ..services import survey_disclosure as policy
-from ..services import survey_exports as ex
-from ..services import survey_releases as releases
-from ..services.survey_aggregates import live_counts
-from . import bp
-from .views import VIEWERS, campaign_or_404, roles_required
+from ..survey_data import disclosure as policy
+from ..survey_data import exports as ex
+from ..survey_data import releases
+from ..survey_data.aggregates import live_counts
+from .blueprint import bp
+from .views_surveys import VIEWERS, campaign_or_404, roles_required
 
 FORMATS = {"csv": "CSV", "xlsx": "Excel", "sav": "SPSS", "dta": "Stata"}
 

@@ -25,7 +25,7 @@ from surveys.deidentify import Table, deidentify
 from ..models import Campaign, Enterprise, Submission
 from ..models.surveys import AUDIENCES as AUDIENCE_LABELS
 from ..spreadsheets import neutralise
-from .surveys import pinned_definition
+from .store import pinned_definition
 
 
 def published_groups(session: Session, campaign: Campaign, audience: str, enterprise_ids) -> dict[str, list]:

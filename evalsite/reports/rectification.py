@@ -20,7 +20,7 @@ from ..models import (EvaluatorAssignment, RectificationEvent, RectificationItem
                       ReportVersion, User)
 from ..models.base import utcnow
 from ..timefmt import to_local
-from .reports import Conflict, can_approve, get_or_create_report
+from .workflow import Conflict, can_approve, get_or_create_report
 
 OWNER_SIDES = {"worker": {"union"}, "union": {"union"}, "employer": {"management"},
                "management": {"management"}, "both": {"union", "management"},
@@ -165,7 +165,7 @@ def escalation_reason(item: RectificationItem, today: dt.date) -> str:
     return "，".join(reasons)
 
 
-# letters (一函两书): evalsite/services/letters.py (draft → approve → number and issue)
+# letters (一函两书): evalsite/reports/letters.py (draft → approve → number and issue)
 
 
 # ---------------------------------------------------------------- closing report
@@ -176,7 +176,7 @@ def items_of(session: Session, report: Report) -> list[RectificationItem]:
 
 def draft_closing(session: Session, report: Report, user: Optional[User]) -> ReportVersion:
     """整改情况报告 once every item of an evaluation report is accepted; same versions and issuing."""
-    from .reports import _open_version
+    from .workflow import _open_version
 
     items = items_of(session, report)
     if not items or any(i.status != "accepted" for i in items):

@@ -17,7 +17,7 @@ from surveys import Rate, load_settings, required_sample, sample_status
 from surveys.stats import wilson_interval
 
 from ..models import Campaign, Enrolment, Enterprise
-from .surveys import response_counts
+from .store import response_counts
 
 
 @dataclass(frozen=True)
@@ -48,9 +48,9 @@ def survey_rates(session: Session, campaign_id: int, enterprise_id: int, grants:
     'released_on': {audience: date or None}}. ``grants`` (audience → disclosure Grant) default to what
     a document sent to the enterprise may print (``survey_disclosure.document_grant``).
     """
-    from . import survey_releases as releases
-    from .survey_aggregates import summed
-    from .survey_disclosure import document_grant
+    from . import releases
+    from .aggregates import summed
+    from .disclosure import document_grant
 
     grants = grants or {a: document_grant(a) for a in ("worker", "employer")}
 

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from ..pdf.tables import SIGNATURE
 from ..timefmt import format_date, local_today
-from ..services import tables as S
+from . import tables as S
 from ..spreadsheets import neutralise, neutralise_row
 
 RED = PatternFill("solid", fgColor="FDE2E2")

@@ -15,10 +15,10 @@ from ..models import Enterprise
 from ..pdf.ballots import render_ballots
 from ..pdf.data import BallotSheetData, PosterData
 from ..pdf.poster import render_poster
-from ..services import surveys as svc
-from . import bp
+from ..survey_data import store as svc
+from .blueprint import bp
 from .forms import ActionForm, BallotForm, LinkSettingsForm
-from .views import MANAGERS, campaign_or_404, link_or_404, runs_link
+from .views_surveys import MANAGERS, campaign_or_404, link_or_404, runs_link
 
 
 def _link_token(link) -> str:

@@ -12,8 +12,8 @@ from flask import abort, render_template
 
 from ..db import db
 from ..extensions import limiter
-from ..services.reports import find_by_code, verification_status
-from . import verify_bp
+from .workflow import find_by_code, verification_status
+from .blueprint import verify_bp
 from .forms import VerifyUploadForm
 
 MAX_PDF = 20 * 1024 * 1024
