@@ -80,7 +80,7 @@ def test_a_million_cells_in_one_row_are_refused_in_milliseconds(client, world, l
     started = time.perf_counter()
     with pytest.raises(ImportFileError, match="列数过多"):
         check_workbook(data)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 3  # reading it all took 17 s; generous for a loaded CI machine
     client = login_as(world.city)
     started = time.perf_counter()
     resp = _upload(client, data)

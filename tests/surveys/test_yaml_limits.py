@@ -24,7 +24,7 @@ def test_an_alias_bomb_of_ten_million_nodes_is_refused_in_milliseconds():
     started = time.perf_counter()
     with pytest.raises(DefinitionError, match="展开别名后超过"):
         parse_definition(text, "bomb.yaml")
-    assert time.perf_counter() - started < 0.2
+    assert time.perf_counter() - started < 2  # expanding would take minutes; generous for a loaded CI machine
 
 
 def test_many_aliases_are_refused_even_when_each_is_small():
