@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import audit, four_eyes
+from .. import audit, confirm, four_eyes
 from ..access import enterprise_or_403, roles_required
 from ..db import db
 from ..errors import abort_zh
@@ -104,12 +104,25 @@ def letter_edit(letter_id):
     return redirect(url_for("reports.letter", letter_id=letter.id))
 
 
-@bp.post("/letters/<int:letter_id>/approve")
+@bp.route("/letters/<int:letter_id>/approve", methods=["GET", "POST"])
 @roles_required(*ADMINS)
 def letter_approve(letter_id):
+    """Approve a draft after a confirmation page (four eyes: never the drafter)."""
     letter = _managed(letter_id)
-    if not ActionForm().validate():
-        abort_zh(400, "页面已过期，请刷新后重试。")
+    if letter.status != "draft":
+        abort_zh(409, f"只有草稿可以审核，该文书当前为“{letter.status_label}”。")
+    four_eyes.check_can_approve(letter.drafted_by_id, current_user.id)
+    lines = [f"本{letter.kind_label}草稿状态变为“已审核”，审核人记为您。",
+             "审核后由起草人或另一位管理员编号出具；出具时生成文号并锁定内容。"
+             if four_eyes.approver_may_issue() or not four_eyes.enabled()
+             else "按照“四眼原则”，编号出具须由另一位管理员（例如起草人）进行。",
+             "审核后如再修改措辞，审核将自动撤回，须重新审核。"]
+    page = confirm.gate(confirm.fingerprint("letter", letter.id, letter.revision, letter.status),
+                        title=f"审核{letter.kind_label}", subject=f"{letter.enterprise.name} · {letter.kind_label}（草稿）",
+                        consequences=lines, action_url=url_for("reports.letter_approve", letter_id=letter.id),
+                        button="确认审核通过", back_url=url_for("reports.letter", letter_id=letter.id))
+    if page is not None:
+        return page
     try:
         lsvc.approve_letter(letter, current_user)
     except Conflict as exc:

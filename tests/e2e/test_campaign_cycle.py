@@ -188,7 +188,9 @@ def test_a_whole_campaign_cycle_as_every_role(app, session, factory, world, serv
     letter_url = walk.page.url
     walk.as_user("city", "审核监督文书")
     walk.page.goto(letter_url)
-    walk.click('button:has-text("审核通过")')
+    walk.click("text=审核通过…")
+    walk.see("请确认：审核")
+    walk.click('button:has-text("确认审核通过")')
     walk.see("已审核通过")
     walk.as_user("district_a", "起草并出具监督文书")
     walk.page.goto(letter_url)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from evalsite.models import DetectedProblem, EscalationLetter, RectificationEvent, RectificationItem
 from scoring.laws import default_laws
 from scoring.problems import default_rules
+from tests.evalsite.confirm_support import confirmed_post
 from tests.evalsite.test_reports_workflow import draft_approve_issue, make_result, today  # noqa: F401
 
 PROBLEMS = [("P-PROC-05", "high", "未按期报送审查或审查意见未落实", "employer", 30),
@@ -56,7 +57,7 @@ def draft(client, item, kind="opinion"):
 def issue_via_pages(login_as, world, session, item, kind="opinion"):
     """Drafted by the district, approved by the city, confirmed and numbered by the drafter."""
     letter_id = draft(login_as(world.district_a), item, kind)
-    assert login_as(world.city).post(f"/reports/letters/{letter_id}/approve").status_code == 302
+    assert confirmed_post(login_as(world.city), f"/reports/letters/{letter_id}/approve").status_code == 302
     drafter = login_as(world.district_a)
     page = drafter.get(f"/reports/letters/{letter_id}/issue")
     assert page.status_code == 200
@@ -104,7 +105,7 @@ def test_number_only_at_issue_and_no_gap_after_refusals(app, world, session, log
     resp = login_as(world.district_a).post(f"/reports/letters/{first}/issue", data={"revision": "1", "confirm": "y"})
     assert resp.status_code == 409 and "审核" in resp.data.decode()
     city = login_as(world.city)
-    assert city.post(f"/reports/letters/{first}/approve").status_code == 302
+    assert confirmed_post(city, f"/reports/letters/{first}/approve").status_code == 302
     # the approver cannot issue alone
     resp = login_as(world.city).get(f"/reports/letters/{first}/issue")
     assert resp.status_code == 403 and "四眼原则" in resp.data.decode()
@@ -157,7 +158,7 @@ def test_wording_edited_before_issue_is_what_prints(app, world, session, login_a
     resp = login_as(world.district_a).post(f"/reports/letters/{letter_id}/edit", data={
         "addressee": "威海甲机械有限公司", "facts": "\n".join(["段"] * 13), "legal_basis": "依据", "requests": "要求"})
     assert resp.status_code == 400 and "最多12段" in resp.data.decode() and "段\n段" in resp.data.decode()
-    assert login_as(world.city).post(f"/reports/letters/{letter_id}/approve").status_code == 302
+    assert confirmed_post(login_as(world.city), f"/reports/letters/{letter_id}/approve").status_code == 302
     # editing after approval sends it back to draft
     resp = login_as(world.district_a).post(f"/reports/letters/{letter_id}/edit", data={
         "addressee": "威海甲机械有限公司", "facts": "经核实，该单位2021年签订的集体合同至今未报送审查。\n第二段事实。",
@@ -175,7 +176,7 @@ def test_wording_edited_before_issue_is_what_prints(app, world, session, login_a
     # enterprises never see drafts, neither in the item page nor as PDF
     assert login_as(world.ent_a_mgmt).get(f"/reports/letters/{letter_id}/pdf").status_code == 403
     assert "草稿" not in login_as(world.ent_a_mgmt).get(f"/reports/items/{item.id}").data.decode()
-    assert login_as(world.city).post(f"/reports/letters/{letter_id}/approve").status_code == 302
+    assert confirmed_post(login_as(world.city), f"/reports/letters/{letter_id}/approve").status_code == 302
     page = login_as(world.district_a).get(f"/reports/letters/{letter_id}/issue").data.decode()
     revision = re.search(r'name="revision" type="hidden" value="(\d+)"', page).group(1)
     assert login_as(world.district_a).post(f"/reports/letters/{letter_id}/issue",
@@ -212,7 +213,7 @@ def test_two_issuers_at_once_get_two_numbers(app, world, session, login_as, item
     ids = []
     for code in ("P-PROC-05", "P-SURV-03"):
         letter_id = draft(login_as(world.district_a), items[code])
-        assert login_as(world.city).post(f"/reports/letters/{letter_id}/approve").status_code == 302
+        assert confirmed_post(login_as(world.city), f"/reports/letters/{letter_id}/approve").status_code == 302
         ids.append(letter_id)
     session.expire_all()
     session.rollback()
@@ -241,3 +242,22 @@ def test_two_issuers_at_once_get_two_numbers(app, world, session, login_as, item
     session.expire_all()
     session.rollback()
     assert sorted(session.scalars(select(EscalationLetter.number_seq))) == [1, 2]
+
+
+def test_approving_a_letter_asks_once_more_and_refuses_a_stale_confirmation(app, world, session, login_as, items):
+    """审核通过 shows what will happen first; a confirmation of an older wording is refused with 409."""
+    from tests.evalsite.confirm_support import confirmation_token
+
+    letter_id = draft(login_as(world.district_a), items["P-PROC-05"])
+    city = login_as(world.city)
+    page = city.get(f"/reports/letters/{letter_id}/approve")
+    assert page.status_code == 200 and "请确认" in page.data.decode() and "确认审核通过" in page.data.decode()
+    token = confirmation_token(page)
+    session.expire_all(); session.rollback()
+    assert session.get(EscalationLetter, letter_id).status == "draft"  # nothing done by showing the page
+    session.get(EscalationLetter, letter_id).revision += 1  # someone edits the wording meanwhile
+    session.commit()
+    resp = city.post(f"/reports/letters/{letter_id}/approve", data={"confirm": token})
+    assert resp.status_code == 409
+    session.expire_all(); session.rollback()
+    assert session.get(EscalationLetter, letter_id).status == "draft"
