@@ -54,6 +54,11 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def url_here(**args) -> str:
+    """The current page with only the given query arguments (a filter bar's "clear")."""
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
 NAV = [
     # (label, endpoint, roles)
     ("首页", "main.home", None),
@@ -94,6 +99,6 @@ def init_app(app: Flask) -> None:
     timefmt.init_app(app)
     labels.init_app(app)
     app.jinja_env.filters.update(date=fmt_date, iso_date=iso_date, pct=fmt_pct, num=fmt_num, yesno=yesno)
-    app.jinja_env.globals.update(url_with=url_with, nav_items=nav_items)
+    app.jinja_env.globals.update(url_with=url_with, url_here=url_here, nav_items=nav_items)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

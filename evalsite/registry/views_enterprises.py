@@ -3,55 +3,24 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import Select, select
 
 from ..timefmt import local_today
 from ..access import admin_required, can_edit_enterprise, enterprise_or_403, roles_required, scope_enterprises
 from ..db import db
-from ..inputs import arg_id, query_int
-from ..models import (Campaign, CollectiveContract, ContractCoverage, Enrolment, Enterprise, Industry,
-                      ReportingUnit, User)
+from ..models import Campaign, CollectiveContract, ContractCoverage, Enrolment, Enterprise, User
 from . import service
 from .blueprint import bp
 from ..models.contracts import REVIEW_RESULTS
-from .common import SIZE_BANDS, all_industries, all_units, bool_arg, paginate, units_for
+from .common import all_industries, units_for
 from .forms import EnterpriseForm
+from .lists import ENTERPRISES
 from .xlsx import export_workbook
 
-SORTS = {
-    "name": (Enterprise.name,),
-    "headcount": (Enterprise.headcount.desc(), Enterprise.name),
-    "code": (Enterprise.credit_code,),
-    "unit": (ReportingUnit.sort_order, Enterprise.name),
-}
 
-
-def _filtered(args) -> tuple:
-    """The scoped, filtered select and the filter values echoed to the page."""
-    stmt = scope_enterprises(select(Enterprise).join(ReportingUnit, ReportingUnit.id == Enterprise.unit_id),
-                             current_user)
-    f = {k: (args.get(k) or "").strip() for k in ("q", "unit", "industry", "size", "unionised", "above", "newform",
-                                                  "sort")}
-    if f["q"]:
-        stmt = stmt.where(or_(Enterprise.name.contains(f["q"]), Enterprise.credit_code.startswith(f["q"].upper())))
-    if (unit := arg_id(f["unit"], "区市")) is not None:
-        stmt = stmt.where(Enterprise.unit_id == unit)
-    if (industry := arg_id(f["industry"], "行业")) is not None:
-        stmt = stmt.where(Enterprise.industry_id == industry)
-    if f["size"] in SIZE_BANDS:
-        _, low, high = SIZE_BANDS[f["size"]]
-        stmt = stmt.where(Enterprise.headcount >= low)
-        if high is not None:
-            stmt = stmt.where(Enterprise.headcount <= high)
-    for key, column in (("unionised", Enterprise.unionised), ("above", Enterprise.above_size)):
-        if bool_arg(f[key]) is not None:
-            stmt = stmt.where(column.is_(bool_arg(f[key])))
-    if bool_arg(f["newform"]) is not None:
-        new_form_ids = select(Industry.id).where(Industry.is_new_form.is_(True))
-        cond = Enterprise.industry_id.in_(new_form_ids)
-        stmt = stmt.where(cond if bool_arg(f["newform"]) else ~cond | Enterprise.industry_id.is_(None))
-    stmt = stmt.order_by(*SORTS.get(f["sort"], SORTS["unit"]), Enterprise.id)
-    return stmt, f
+def _filtered(lq) -> Select:
+    """The scoped select of the enterprise list, searched, filtered and ordered as asked."""
+    return ENTERPRISES.apply(scope_enterprises(select(Enterprise), current_user), lq)
 
 
 @bp.get("/enterprises")
@@ -59,11 +28,12 @@ def _filtered(args) -> tuple:
 def enterprise_list():
     if current_user.role == "enterprise":
         return redirect(url_for("registry.enterprise_mine"))
-    stmt, f = _filtered(request.args)
-    enterprises, page = paginate(stmt, query_int("page", 1, label="页码"))
-    return render_template("registry/enterprise_list.html", enterprises=enterprises, page=page, f=f,
-                           units=all_units() if current_user.role != "district_admin" else units_for(current_user),
-                           industries=all_industries(), size_bands=SIZE_BANDS, sorts=SORTS)
+    lq = ENTERPRISES.parse()
+    if lq.export:
+        return redirect(url_for("registry.enterprise_export", **request.args.to_dict()))
+    enterprises, page = ENTERPRISES.page(_filtered(lq), lq)
+    return render_template("registry/enterprise_list.html", enterprises=enterprises, page=page, lst=ENTERPRISES,
+                           lq=lq)
 
 
 @bp.get("/enterprises/mine")
@@ -80,8 +50,8 @@ def enterprise_mine():
 @bp.get("/enterprises/export.xlsx")
 @roles_required("city_admin", "district_admin", "evaluator")
 def enterprise_export():
-    stmt, _ = _filtered(request.args)
-    data = export_workbook(db.session.scalars(stmt).all())
+    """The filtered list (every page) in the import layout, so that it can be edited and imported back."""
+    data = export_workbook(db.session.scalars(_filtered(ENTERPRISES.parse())).all())
     name = f"enterprises-{local_today():%Y%m%d}.xlsx"
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename={name}"})

@@ -16,14 +16,16 @@ def _many(factory, world, n=30):
     factory.session.commit()
 
 
-def test_list_paginates_25_per_page(app, world, factory, login_as):
+def test_list_paginates_20_per_page(app, world, factory, login_as):
     _many(factory, world)
     client = login_as(world.city)
     first = client.get("/enterprises").get_data(as_text=True)
-    assert first.count('href="/enterprises/') - first.count("/enterprises/new") - first.count("/enterprises/mine") >= 25
+    assert first.count("<tr><td><a href=\"/enterprises/") == 20
     assert "第 1 / 2 页，共 33 条" in first
     second = client.get("/enterprises?page=2").get_data(as_text=True)
-    assert "第 2 / 2 页" in second and second.count("<tr><td><a href=\"/enterprises/") == 8
+    assert "第 2 / 2 页" in second and second.count("<tr><td><a href=\"/enterprises/") == 13
+    fifty = client.get("/enterprises?per_page=50").get_data(as_text=True)
+    assert fifty.count("<tr><td><a href=\"/enterprises/") == 33 and "共 33 条" in fifty
 
 
 def test_search_by_name_and_code(app, world, login_as):
