@@ -9,7 +9,7 @@ from .blueprint import bp  # noqa: E402  (the views register on it)
 BLUEPRINTS = [bp]
 
 from . import (views_campaigns, views_contracts, views_enterprises, views_import,  # noqa: E402,F401
-               views_import_contracts, views_users)
+               views_hub, views_import_contracts, views_users)
 
 
 def register_cli(app) -> None:

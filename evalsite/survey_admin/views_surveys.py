@@ -26,17 +26,8 @@ MANAGERS = ("city_admin", "district_admin", "enterprise")
 VIEWERS = MANAGERS + ("evaluator",)
 
 
-
-
-def can_manage(user, enterprise: Enterprise) -> bool:
-    """Links and posters of some questionnaire: the city, the enterprise's district, the enterprise itself."""
-    return (user.role == "city_admin" or (user.role == "district_admin" and enterprise.unit_id == user.unit_id)
-            or (user.role == "enterprise" and enterprise.id == user.enterprise_id))
-
-
-def runs_link(user, enterprise: Enterprise, audience: str) -> bool:
-    """Whether the account runs this questionnaire's link (the disclosure policy's ``run_link``)."""
-    return can_manage(user, enterprise) and policy.grant_for(user, audience).run_link
+can_manage = policy.can_manage  # the link permissions live with the disclosure policy (the hub asks them too)
+runs_link = policy.runs_link
 
 
 def link_or_404(link_id: int) -> SurveyLink:

@@ -38,6 +38,17 @@ def require_for(user, audience: str, action: str) -> Grant:
         abort_zh(403, exc.message)
 
 
+def can_manage(user, enterprise) -> bool:
+    """Links and posters of some questionnaire: the city, the enterprise's district, the enterprise itself."""
+    return (user.role == "city_admin" or (user.role == "district_admin" and enterprise.unit_id == user.unit_id)
+            or (user.role == "enterprise" and enterprise.id == user.enterprise_id))
+
+
+def runs_link(user, enterprise, audience: str) -> bool:
+    """Whether the account runs this questionnaire's link (the policy's ``run_link``) for this enterprise."""
+    return can_manage(user, enterprise) and grant_for(user, audience).run_link
+
+
 def operator_grant(audience: str) -> Grant:
     """Command-line tools run with the server's own rights, those of the city administration."""
     return disclosure.grant("city_admin", audience)
