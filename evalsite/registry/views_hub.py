@@ -10,6 +10,7 @@ from ..db import db
 from ..errors import abort_zh
 from ..models import Campaign, Enterprise
 from ..models.contracts import REVIEW_RESULTS
+from ..survey_data.results import LIGHTS
 from ..survey_data.store import public_url
 from ..timefmt import local_today
 from . import hub as data
@@ -25,7 +26,7 @@ def _render(enterprise_id: int, campaign: Campaign | None):
     hub = data.gather(db.session, current_user, enterprise, campaign)
     return render_template("registry/hub.html", hub=hub, e=enterprise, campaign=campaign, today=local_today(),
                            can_edit=can_edit_enterprise(current_user, enterprise), review_labels=REVIEW_RESULTS,
-                           public_url=public_url)
+                           public_url=public_url, lights=LIGHTS)
 
 
 @bp.get("/enterprises/<int:enterprise_id>/hub")
