@@ -181,7 +181,7 @@ class Listing:
         column = self.by_key.get(lq.sort)
         order = []
         if column is not None and column.order:
-            order = [o.desc() if lq.desc else o.asc() for o in column.order]
+            order = [(o.desc() if lq.desc else o.asc()).nulls_last() for o in column.order]  # empty cells last
         return stmt.order_by(None).order_by(*order, *self.tiebreak)
 
     # --- Python rows -----------------------------------------------------------------------------

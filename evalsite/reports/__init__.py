@@ -5,7 +5,8 @@ QR code points to, kept separate so nothing staff-only can leak into it.
 """
 from .blueprint import bp, verify_bp  # noqa: E402  (the views register on it)
 
-from . import views_letters, views_rectification, views_reports, views_review, views_tables, views_verify  # noqa: E402,F401
+from . import (views_letters, views_lists, views_rectification, views_reports, views_review,  # noqa: E402,F401
+               views_tables, views_verify)
 
 BLUEPRINTS = [bp, verify_bp]
 

@@ -12,9 +12,9 @@ from ..campaign_context import campaign_or_404
 from ..db import db
 from ..errors import abort_zh
 from ..models import Enterprise, Report, ReportVersion
-from ..models.reports import VERSION_STATUSES
 from . import workflow as svc
 from .. import review_history as history
+from .lists import REPORTS, reports_select
 from .rectification import items_of
 from .blueprint import bp
 from .forms import ActionForm, RemarksForm, RevokeForm
@@ -43,27 +43,19 @@ def _conflict(exc: svc.Conflict):
 @roles_required(*STAFF)
 def index():
     campaign = campaign_or_404()
-    status = request.args.get("status") or None
-    q = (select(Report, Enterprise).join(Enterprise, Enterprise.id == Report.enterprise_id)
-         .where(Report.campaign_id == campaign.id).order_by(Report.number))
-    q = scope_enterprises(q, current_user, campaign.id)
-    rows = []
-    for report, ent in db.session.execute(q.limit(500)):
-        versions = svc.visible_versions(report, current_user)
-        if not versions:
-            continue
-        latest = versions[-1]
-        if status and latest.status != status:
-            continue
-        rows.append((report, ent, latest))
+    lq = REPORTS.parse()
+    stmt = REPORTS.apply(reports_select(current_user, campaign.id), lq)
+    if lq.export:
+        return REPORTS.xlsx_response(stmt, scalars=False)
+    rows, page = REPORTS.page(stmt, lq, scalars=False)
     ents = []
     if current_user.role != "enterprise":
         ents = db.session.scalars(scope_enterprises(select(Enterprise), current_user, campaign.id)
                                   .where(~Enterprise.id.in_(select(Report.enterprise_id).where(
                                       Report.campaign_id == campaign.id, Report.kind == "evaluation")))
                                   .order_by(Enterprise.name).limit(200)).all()
-    return render_template("reports/index.html", campaign=campaign, rows=rows, ents=ents, status=status,
-                           statuses=VERSION_STATUSES, form=ActionForm())
+    return render_template("reports/index.html", campaign=campaign, rows=rows, page=page, lst=REPORTS, lq=lq,
+                           ents=ents, form=ActionForm())
 
 
 @bp.get("/enterprise/<int:ent_id>")

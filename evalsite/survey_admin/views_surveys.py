@@ -21,6 +21,7 @@ from ..survey_data import store as svc
 from ..survey_site.pages import build_page, raw_answers
 from .blueprint import bp
 from .forms import ActionForm, BallotForm, LinkSettingsForm, UploadForm
+from .lists import MONITOR
 
 MANAGERS = ("city_admin", "district_admin", "enterprise")
 VIEWERS = MANAGERS + ("evaluator",)
@@ -56,12 +57,15 @@ def overview():
         db.session.rollback()  # a new read, to see the releases just made
     rows = results.monitor(db.session, campaign, scope_enterprises(select(Enterprise), current_user, campaign.id),
                            counts)
-    unit_id, light = query_int("unit", label="区市"), request.args.get("light")
-    page_rows, page = results.page_of(results.filter_rows(rows, unit_id, light), query_int("page", label="页码"))
+    lq = MONITOR.parse()
+    listed = MONITOR.apply_rows(rows, lq)
+    if lq.export:
+        return MONITOR.xlsx_response(listed)
+    page_rows, page = MONITOR.page(listed, lq)
     scope = aggregates.scope_summary(db.session, campaign, counts, ids, policy.grants_for(current_user))
     definitions = {a: svc.pinned_definition(db.session, campaign, a) for a in svc.AUDIENCE_CODES}
     return render_template("survey_admin/overview.html", campaign=campaign, rows=page_rows, page=page,
-                           units=results.group_totals(rows), unit_id=unit_id, light_filter=light, lights=results.LIGHTS,
+                           units=results.group_totals(rows), lst=MONITOR, lq=lq,
                            scope=scope, definitions=definitions, form=ActionForm(campaign_id=campaign.id),
                            campaigns=db.session.scalars(select(Campaign).order_by(Campaign.id.desc())).all())
 

@@ -68,6 +68,10 @@ ADMIN_ONLY = exp(district_other=200)  # district_other sees its own unit's view 
 ROUTES = [
     Case("reports.index", lambda w: "/reports/", exp(ent_a=200, ent_b=200, district_other=200, evaluator=200)),
     Case("reports.enterprise", lambda w: f"/reports/enterprise/{ENT(w)}", exp(ent_a=200, evaluator=200)),
+    Case("reports.items", lambda w: "/reports/items", exp(ent_a=200, ent_b=200, district_other=200, evaluator=200)),
+    Case("reports.items", lambda w: "/reports/items?status=nonsense", exp(ent_a=400, ent_b=400, district_other=400,
+                                                                           evaluator=400, city=400), note="bad filter"),
+    Case("reports.letters", lambda w: "/reports/letters", exp(ent_a=200, ent_b=200, district_other=200, evaluator=200)),
     Case("reports.draft", lambda w: f"/reports/enterprise/{ENT(w)}/draft", exp(evaluator=302, city=302), "POST"),
     Case("reports.version", lambda w: f"/reports/versions/{IDS['issued']}", exp(ent_a=200, evaluator=200)),
     Case("reports.version_pdf", lambda w: f"/reports/versions/{IDS['issued']}/pdf", exp(ent_a=200, evaluator=200)),
