@@ -41,11 +41,10 @@ def create_app(config: dict | None = None) -> Flask:
     guards.init_app(app)
     auth.init_app(app)
     app.register_blueprint(main.bp)
-    _register_optional_blueprints(app)
-
     from .cli import register_cli
 
     register_cli(app)
+    _register_areas(app)
     _quiet_logs(app)
     return app
 
@@ -65,10 +64,14 @@ def area_modules():
                 raise
 
 
-def _register_optional_blueprints(app: Flask) -> None:
+def _register_areas(app: Flask) -> None:
+    """Each area's blueprints and, when it has any, its commands."""
     for module in area_modules():
         for bp in getattr(module, "BLUEPRINTS", None) or [getattr(module, "bp")]:
             app.register_blueprint(bp)
+        hook = getattr(module, "register_cli", None)
+        if hook:
+            hook(app)
 
 
 def _quiet_logs(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """``flask --app evalsite ...`` commands shared by every area.
 
-Areas add their own commands through a ``register_cli(app)`` function.
+Areas add their own commands through a ``register_cli(app)`` function, which the app factory
+calls next to registering the area's blueprints (``evalsite._register_areas``).
 """
 from __future__ import annotations
 
@@ -132,9 +133,3 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(dbcli)
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
-    from . import area_modules
-
-    for module in area_modules():
-        hook = getattr(module, "register_cli", None)
-        if hook:
-            hook(app)
