@@ -5,6 +5,8 @@ from flask import Flask, jsonify, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from .extensions import retry_after
+
 MESSAGES = {
     400: ("请求无效", "提交的内容无法处理，请返回上一页检查后重试。"),
     403: ("无权访问", "您没有权限查看或操作此内容。"),
@@ -43,8 +45,6 @@ def _forbidden(e):
 
 
 def _too_many(e):
-    from .auth.throttle import retry_after
-
     if getattr(e, "response", None) is not None:  # already answered (the login's on_breach)
         return e.response
     resp = render_error(429, getattr(e, "description_zh", None))

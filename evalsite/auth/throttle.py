@@ -19,6 +19,7 @@ import time
 from flask import current_app, request
 
 from ..audit import ANONYMOUS, record_apart
+from ..errors import render_error
 from ..extensions import limiter
 
 THROTTLED_MESSAGE = "登录失败次数过多，请在 {wait} 后再试。"
@@ -56,17 +57,6 @@ def failed(response) -> bool:
     return response.status_code == 401
 
 
-def retry_after() -> int | None:
-    """Seconds until every limit this request broke has room again (None when none was broken)."""
-    try:
-        breached = [lim for lim in limiter.current_limits if lim.breached]
-    except Exception:  # noqa: BLE001 - outside a limited request
-        return None
-    if not breached:
-        return None
-    return max(1, math.ceil(max(lim.reset_at for lim in breached) - time.time()))
-
-
 def _wait_words(seconds: int) -> str:
     if seconds < 60:
         return f"{seconds}秒"
@@ -88,8 +78,6 @@ def _longest_wait(request_limit, limits: str) -> int:
 
 def on_breach(request_limit):
     """Audit the lock-out, answer 429 with Retry-After and a Chinese message saying how long to wait."""
-    from ..errors import render_error
-
     limits, per = _kind(request_limit.key)
     seconds = _longest_wait(request_limit, limits())
     username = (request.form.get("username") or "").strip()[:64]
