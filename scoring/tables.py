@@ -1,4 +1,7 @@
-"""Campaign tables 附件1 and 附件2 (DOMAIN §5.2, §5.3) computed from plain records.
+"""Campaign table 附件1 (DOMAIN §5.2) computed from plain records, and the column machinery of both tables.
+
+附件2 (§5.3) is ``scoring.annex2``, which builds on this module (its columns, the targets, and the
+cross-check against 附件1); import its names from there.
 
 Why here: the formulas must be one tested truth; the Excel/PDF writers only
 read `COLUMNS_ANNEX1/2` and `row.value(field)`. Headings sit in the rows'
@@ -316,9 +319,3 @@ def annex1(units: Iterable[UnitInfo], enterprises: Iterable[EnterpriseFacts] = (
         rows.append(Annex1Row(u.id, u.name, **counts, rates=_rates(counts, targets)))
     totals = {f: sum(getattr(r, f) for r in rows) for f in COUNT_FIELDS}
     return Annex1Table(tuple(rows), Annex1Row(None, "合计", **totals, rates=_rates(totals, targets)))
-
-
-# 附件2 lives in its own module; re-exported so callers need one import.
-from .annex2 import (  # noqa: E402,F401
-    COLUMNS_ANNEX2, Annex2Row, Annex2Table, CrossCheckIssue, IndustryContractFacts, annex2, cross_check,
-)

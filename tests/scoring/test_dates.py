@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from scoring import tables as tb
+from scoring import annex2 as a2
+from scoring.annex2 import IndustryContractFacts
 from scoring.dates import add_years, contract_expiry, term_months, term_within
-from scoring.tables import IndustryContractFacts
 
 D = dt.date
 ONE = dt.timedelta(days=1)
@@ -78,6 +78,6 @@ def _facts(start, end):
 
 def test_annex2_accepts_one_year_contracts_starting_on_any_day():
     starts = list(every_day(2023, 2024))
-    rows = tb.annex2([_facts(s, contract_expiry(s, 1)) for s in starts]).rows
+    rows = a2.annex2([_facts(s, contract_expiry(s, 1)) for s in starts]).rows
     flagged = [(s, r.warnings) for s, r in zip(starts, rows) if any(w.startswith("d09") for w in r.warnings)]
     assert flagged == []

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from scoring import annex2 as a2
 from scoring import tables as tb
 from scoring.table_checks import CHECKS_FILE, column_label, load_rules, logic_checks, parse_rules
 from tests.scoring.test_tables import AREAS, ESCALATIONS, UNITS, _unit_a, _unit_b, contract
@@ -22,7 +23,7 @@ def failing(checks):
 
 
 def test_consistent_tables_pass_every_check(t1):
-    checks = logic_checks(t1, tb.annex2([contract()]), PERIOD)
+    checks = logic_checks(t1, a2.annex2([contract()]), PERIOD)
     assert failing(checks) == {}
     rules = [c.rule for c in checks]
     assert len(rules) == len(set(rules)) == 2 + len(load_rules().annex1) + 3 + 4
@@ -34,7 +35,7 @@ def test_consistent_tables_pass_every_check(t1):
 def test_a_row_breaking_a_column_relation_is_named_with_its_figures(t1):
     bad = dataclasses.replace(t1.rows[0], c07=t1.rows[0].c05 + 2)
     broken = tb.Annex1Table((bad, *t1.rows[1:]), t1.total)
-    found = failing(logic_checks(broken, tb.annex2([]), PERIOD))
+    found = failing(logic_checks(broken, a2.annex2([]), PERIOD))
     b = t1.rows[0]
     assert found["书面回应企业数不大于发出要约企业数"] == [
         ("文登区", f"书面回应企业数 {b.c05 + 2}，发出要约企业数 {b.c05}")]
@@ -44,7 +45,7 @@ def test_a_row_breaking_a_column_relation_is_named_with_its_figures(t1):
 
 def test_cross_checks_between_annex1_and_annex2(t1):
     # A: c16 = 460 < 300 + 200; c12+c13 of A = 2 contracts signed in the period (5 + 7 enterprises)
-    t2 = tb.annex2([contract(), contract(covered_workers=200, new_form_workers=None),
+    t2 = a2.annex2([contract(), contract(covered_workers=200, new_form_workers=None),
                     contract(covered_workers=10, new_form_workers=None, covered_enterprises=1),
                     contract(unit_id="Z", region="荣成市", covered_workers=10, new_form_workers=None)])
     found = failing(logic_checks(t1, t2, PERIOD))
@@ -55,12 +56,12 @@ def test_cross_checks_between_annex1_and_annex2(t1):
     assert found["附件2本期签订合同的覆盖企业数不大于附件1行业性、区域性合同覆盖企业数之和"] == [
         ("环翠区", "附件2覆盖企业数之和为19，附件1为12")]
     # signed before the period: not counted against c12/c13
-    old = tb.annex2([contract(signed_on=D(2020, 4, 10), submitted_on=D(2020, 4, 15)) for _ in range(3)])
+    old = a2.annex2([contract(signed_on=D(2020, 4, 10), submitted_on=D(2020, 4, 15)) for _ in range(3)])
     assert "附件2本期签订的合同份数不大于附件1行业性、区域性集体合同份数之和" not in failing(logic_checks(t1, old, PERIOD))
 
 
 def test_annex2_row_checks_are_listed_by_row(t1):
-    t2 = tb.annex2([contract(), contract(name="快递合同二", minimum_wage=1500, congress_approved_on=D(2021, 4, 12),
+    t2 = a2.annex2([contract(), contract(name="快递合同二", minimum_wage=1500, congress_approved_on=D(2021, 4, 12),
                                          covered_enterprises=0)])
     found = failing(logic_checks(t1, t2, PERIOD))
     rows = [r for r, _ in found["各行通过附件2核对：行业最低工资标准、报送审查期限、合同期限、新就业形态劳动者人数"]]

@@ -4,9 +4,10 @@ from dataclasses import replace
 
 import pytest
 
+from scoring import annex2 as a2
 from scoring import tables as tb
-from scoring.tables import (AreaContractFacts, EnterpriseFacts, EscalationFacts,
-                            IndustryContractFacts, UnitInfo)
+from scoring.annex2 import IndustryContractFacts
+from scoring.tables import AreaContractFacts, EnterpriseFacts, EscalationFacts, UnitInfo
 
 D = dt.date
 UNITS = [UnitInfo("A", "环翠区", 2), UnitInfo("B", "文登区", 1), UnitInfo("C", "南海新区", 3)]
@@ -183,22 +184,22 @@ def contract(**kw):
 
 
 def test_annex2_clean_contract_has_no_warnings():
-    (row,) = tb.annex2([contract()]).rows
+    (row,) = a2.annex2([contract()]).rows
     assert row.seq == 1 and row.warnings == ()
     assert row.local_minimum_wage == 1910          # 山东一档 in force on 2021-04-10
     assert row.value("seq") == 1 and row.value("covered_workers") == 300
 
 
 def test_annex2_minimum_wage_uses_standard_in_force_at_signing():
-    (row,) = tb.annex2([contract(signed_on=D(2021, 11, 1), submitted_on=D(2021, 11, 5),
+    (row,) = a2.annex2([contract(signed_on=D(2021, 11, 1), submitted_on=D(2021, 11, 5),
                                  term_start=D(2021, 11, 1), term_end=D(2022, 10, 31))]).rows
     assert row.local_minimum_wage == 2100
     assert row.warnings == ("行业最低工资标准2000元/月低于当地最低工资2100元/月",)
 
 
 def test_annex2_filing_deadline_is_ten_days():
-    ok = tb.annex2([contract(submitted_on=D(2021, 4, 20))]).rows[0]
-    late = tb.annex2([contract(submitted_on=D(2021, 4, 21))]).rows[0]
+    ok = a2.annex2([contract(submitted_on=D(2021, 4, 20))]).rows[0]
+    late = a2.annex2([contract(submitted_on=D(2021, 4, 21))]).rows[0]
     assert ok.warnings == ()
     assert len(late.warnings) == 1 and "超过签订后10日" in late.warnings[0]
     assert "2021年4月20日" in late.warnings[0]
@@ -213,14 +214,14 @@ def test_annex2_filing_deadline_is_ten_days():
     (D(2021, 4, 1), D(2021, 3, 1), False),    # end before start
 ])
 def test_annex2_term_between_one_and_three_years(start, end, ok):
-    row = tb.annex2([contract(term_start=start, term_end=end)]).rows[0]
+    row = a2.annex2([contract(term_start=start, term_end=end)]).rows[0]
     assert (row.warnings == ()) is ok
     if not ok:
         assert row.warnings[0].startswith("合同期限")
 
 
 def test_annex2_missing_values_and_numbering():
-    rows = tb.annex2([contract(), contract(minimum_wage=None, submitted_on=None,
+    rows = a2.annex2([contract(), contract(minimum_wage=None, submitted_on=None,
                                            new_form_workers=301)]).rows
     assert [r.seq for r in rows] == [1, 2]
     assert rows[1].warnings == ("未填写行业最低工资标准", "未填写报送审查日期",
@@ -232,7 +233,7 @@ def test_annex2_region_override_from_targets(tmp_path):
     path.write_text("minimum_wage:\n  默认:\n    2021-10-01: 2100\n"
                     "  乳山市:\n    2021-10-01: 1900\n", encoding="utf-8")
     t = tb.load_targets(path)
-    rows = tb.annex2([contract(region="乳山市", signed_on=D(2021, 12, 1),
+    rows = a2.annex2([contract(region="乳山市", signed_on=D(2021, 12, 1),
                                submitted_on=D(2021, 12, 1), minimum_wage=1950),
                       contract(region="环翠区")], targets=t).rows
     assert rows[0].local_minimum_wage == 1900 and rows[0].warnings == ()
@@ -241,21 +242,21 @@ def test_annex2_region_override_from_targets(tmp_path):
 
 
 def test_annex2_columns():
-    assert [c.code for c in tb.COLUMNS_ANNEX2] == [f"d{i:02d}" for i in range(1, 22)]
-    d09 = next(c for c in tb.COLUMNS_ANNEX2 if c.code == "d09")
+    assert [c.code for c in a2.COLUMNS_ANNEX2] == [f"d{i:02d}" for i in range(1, 22)]
+    d09 = next(c for c in a2.COLUMNS_ANNEX2 if c.code == "d09")
     assert d09.fields == ("term_start", "term_end") and d09.sub_headings == ("起", "止")
-    row = tb.annex2([contract()]).rows[0]
+    row = a2.annex2([contract()]).rows[0]
     assert [row.value(f) for f in d09.fields] == [D(2021, 5, 1), D(2024, 4, 30)]
 
 
 def test_cross_check_flags_units_where_annex2_exceeds_c16(table):
     # A: c16 = 460 < 300 + 200; B: c16 = 300 ≥ 100; Z is not in 附件1
-    t2 = tb.annex2([contract(), contract(covered_workers=200, new_form_workers=None),
+    t2 = a2.annex2([contract(), contract(covered_workers=200, new_form_workers=None),
                     contract(unit_id="B", region="文登区", covered_workers=100,
                              new_form_workers=None),
                     contract(unit_id="Z", covered_workers=10, new_form_workers=None)])
-    issues = tb.cross_check(table, t2)
+    issues = a2.cross_check(table, t2)
     assert [(i.unit_id, i.annex2_workers, i.annex1_workers) for i in issues] == [
         ("A", 500, 460), ("Z", 10, None)]
     assert "环翠区" in issues[0].message and "460" in issues[0].message
-    assert tb.cross_check(table, tb.annex2([contract()])) == ()
+    assert a2.cross_check(table, a2.annex2([contract()])) == ()
