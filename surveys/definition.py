@@ -17,8 +17,9 @@ from typing import Mapping
 
 import yaml
 
-from .conditions import Condition, parse_condition
+from .conditions import parse_condition
 from .errors import DefinitionError
+from .items import Option, Question
 from .questions import QUESTION_TYPES
 from .rules import RateRule, parse_rules
 from .yaml_limits import YamlLimitExceeded, bounded_load
@@ -37,32 +38,6 @@ OPTION_KEYS = {"code", "label", "exclusive"}
 
 __all__ = ["DefinitionError", "Definition", "Section", "Question", "Option",
            "parse_definition", "load_definition", "default_definition"]
-
-
-@dataclass(frozen=True)
-class Option:
-    code: str
-    label: str
-    exclusive: bool = False
-
-
-@dataclass(frozen=True)
-class Question:
-    code: str
-    type: str
-    text: str
-    options: tuple[Option, ...] = ()
-    required: bool = True
-    show_if: Condition | None = None
-    metric: str | None = None
-    min: int | None = None
-    max: int | None = None
-    max_length: int | None = None
-    max_choices: int | None = None
-    help: str | None = None
-
-    def option(self, code: str) -> Option | None:
-        return next((o for o in self.options if o.code == code), None)
 
 
 @dataclass(frozen=True)

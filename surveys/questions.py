@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 from .errors import AnswerError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .definition import Option, Question
+    from .items import Option, Question
 
 QUESTION_TYPES: dict[str, type["QuestionType"]] = {}
 
