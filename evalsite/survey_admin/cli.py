@@ -39,11 +39,11 @@ def survey_links(campaign_code, create):
 @with_appcontext
 def survey_release(campaign_code):
     """Publish every group with at least 5 unpublished answers (e.g. before scoring or issuing reports)."""
-    from ..survey_data.aggregates import live_counts
+    from ..survey_data.store import response_counts
     from ..survey_data.releases import latest, refresh
 
     campaign = resolve_campaign(campaign_code)
-    counts = live_counts(db.session, campaign.id)
+    counts = response_counts(db.session, campaign.id)
     made = refresh(db.session, campaign.id, counts)
     db.session.rollback()
     published = latest(db.session, campaign.id)

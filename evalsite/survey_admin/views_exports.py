@@ -19,7 +19,7 @@ from ..inputs import query_int
 from ..survey_data import disclosure as policy
 from ..survey_data import exports as ex
 from ..survey_data import releases
-from ..survey_data.aggregates import live_counts
+from ..survey_data.store import response_counts
 from .blueprint import bp
 from .views_surveys import VIEWERS, campaign_or_404, roles_required
 
@@ -43,7 +43,7 @@ def _scope(kind: str, default_audience: str | None):
     else:
         ids = visible_enterprise_ids(current_user, campaign.id)
     stem = f"survey-{campaign.code}" + (f"-{eid}" if eid else "")
-    releases.refresh(db.session, campaign.id, live_counts(db.session, campaign.id, ids), ids)  # as the pages do
+    releases.refresh(db.session, campaign.id, response_counts(db.session, campaign.id, ids), ids)  # as the pages do
     _audit(campaign, kind, audiences, eid)
     return campaign, ids, audiences, grant, stem
 

@@ -52,7 +52,7 @@ def overview():
     for audience in svc.AUDIENCE_CODES:
         policy.require_for(current_user, audience, "totals")
     ids = None if current_user.role == "city_admin" else visible_enterprise_ids(current_user, campaign.id)
-    counts = aggregates.live_counts(db.session, campaign.id, ids)  # the response counters
+    counts = svc.response_counts(db.session, campaign.id, ids)  # the response counters
     if releases.refresh(db.session, campaign.id, counts, ids):
         db.session.rollback()  # a new read, to see the releases just made
     rows = results.monitor(db.session, campaign, scope_enterprises(select(Enterprise), current_user, campaign.id),
@@ -78,7 +78,7 @@ def enterprise(enterprise_id: int):
     runs = [a for a in svc.AUDIENCE_CODES if runs_link(current_user, ent, a)]
     manage = bool(runs)
     links = [svc.current_link(db.session, campaign.id, ent.id, a) for a in runs]
-    counts = aggregates.live_counts(db.session, campaign.id, [ent.id])
+    counts = svc.response_counts(db.session, campaign.id, [ent.id])
     if releases.refresh(db.session, campaign.id, counts, [ent.id]):
         db.session.rollback()  # a new read, to see the releases just made
     rows = results.monitor(db.session, campaign, select(Enterprise).where(Enterprise.id == ent.id), counts)

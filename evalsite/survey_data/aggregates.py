@@ -13,25 +13,38 @@ allows it.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from surveys import Rate, load_settings
 from surveys.metrics import distribution_from_counts, free_text
+from surveys.stats import wilson_interval
 
-from ..models import Campaign, Submission
+from ..models import Campaign
 from . import releases
-from .results import rates_from_totals
-from .store import AUDIENCE_CODES, definition_by_hash, pinned_definition, pinned_hash
+from .store import AUDIENCE_CODES, definition_by_hash, pinned_definition, pinned_hash, response_counts
 
 
-def live_counts(session: Session, campaign_id: int, enterprise_ids=None) -> dict:
-    """(enterprise_id, audience) → number of submissions; ``enterprise_ids``: None (all), a list or a select."""
-    stmt = (select(Submission.enterprise_id, Submission.audience, func.count())
-            .where(Submission.campaign_id == campaign_id).group_by(Submission.enterprise_id, Submission.audience))
-    if enterprise_ids is not None:
-        stmt = stmt.where(Submission.enterprise_id.in_(enterprise_ids))
-    return {(eid, aud): n for eid, aud, n in session.execute(stmt)}
+@dataclass(frozen=True)
+class SurveyRate(Rate):
+    """A Rate that also says whether the sample is large enough to score on."""
+    sufficient: bool = False
+
+
+def rates_from_totals(audience: str, totals: dict, min_sample: int | None = None) -> dict:
+    """key → SurveyRate from summed counts {key: [label, numerator, n]}: suppression and interval on the sums."""
+    settings = load_settings()
+    minimum = settings.min_sample if audience == "worker" else settings.employer_min_sample
+    minimum = min_sample if min_sample is not None else minimum
+    out = {}
+    for key, (label, x, n) in totals.items():
+        if n < settings.min_group_size:
+            out[key] = SurveyRate(key, label, None, n, None, None, None, True, False)
+        else:
+            low, high = wilson_interval(x, n)
+            out[key] = SurveyRate(key, label, x, n, x / n, low, high, False, n >= minimum)
+    return out
 
 
 def summed(session: Session, campaign: Campaign, audience: str, published: dict, min_sample=None) -> dict:
@@ -76,7 +89,7 @@ def summed(session: Session, campaign: Campaign, audience: str, published: dict,
 def scope_summary(session: Session, campaign: Campaign, counts: dict, enterprise_ids=None, grants=None) -> dict:
     """Published figures of a district or the city: sums of the enterprises' latest releases, no free text.
 
-    ``counts`` is :func:`live_counts` of the same scope (the response counter);
+    ``counts`` is ``store.response_counts`` of the same scope (the response counter);
     ``left_out`` counts the enterprises with answers but no release yet (fewer
     than 5): nothing of theirs is in any total, so no total minus the
     others' figures gives them away.
@@ -99,7 +112,7 @@ def enterprise_summary(session: Session, campaign: Campaign, enterprise_id: int,
     Free text is added (from the answers its latest release published) only
     when the grant allows it, and only from ``min_text`` answers.
     """
-    counts = live_counts(session, campaign.id, [enterprise_id]) if counts is None else counts
+    counts = response_counts(session, campaign.id, [enterprise_id]) if counts is None else counts
     published = releases.latest(session, campaign.id, [enterprise_id])
     out = {}
     for audience in AUDIENCE_CODES:

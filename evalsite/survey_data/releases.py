@@ -28,7 +28,7 @@ from surveys.metrics import option_counts, rate_counts
 from ..db import writing
 from ..models import Submission, SurveyRelease
 from ..timefmt import local_today
-from .store import AUDIENCE_CODES, definition_by_hash
+from .store import AUDIENCE_CODES, definition_by_hash, response_counts
 
 log = logging.getLogger(__name__)
 Key = tuple  # (enterprise_id, audience)
@@ -130,9 +130,7 @@ def refresh(session: Session, campaign_id: int, live: dict, enterprise_ids=None)
 
 def refresh_all(session: Session, campaign_id: int, enterprise_ids=None) -> int:
     """Like :func:`refresh`, reading the live counts itself (commands, the demo)."""
-    from .aggregates import live_counts
-
-    return refresh(session, campaign_id, live_counts(session, campaign_id, enterprise_ids), enterprise_ids)
+    return refresh(session, campaign_id, response_counts(session, campaign_id, enterprise_ids), enterprise_ids)
 
 
 def released_answer_sets(session: Session, campaign_id: int, enterprise_id: int, audience: str,

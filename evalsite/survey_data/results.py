@@ -3,7 +3,7 @@
 Rates come from releases (``survey_releases``): submissions may answer
 different definition versions, so counts are summed per version before the
 privacy threshold and the Wilson interval are applied to the total
-(:func:`rates_from_totals`).
+(``aggregates.summed`` and ``aggregates.rates_from_totals``).
 """
 from __future__ import annotations
 
@@ -13,32 +13,12 @@ from types import SimpleNamespace
 
 from sqlalchemy.orm import Session
 
-from surveys import Rate, load_settings, required_sample, sample_status
-from surveys.stats import wilson_interval
+from surveys import required_sample, sample_status
 
 from ..models import Campaign, Enrolment, Enterprise
+from . import releases
+from .aggregates import summed
 from .store import response_counts
-
-
-@dataclass(frozen=True)
-class SurveyRate(Rate):
-    """A Rate that also says whether the sample is large enough to score on."""
-    sufficient: bool = False
-
-
-def rates_from_totals(audience: str, totals: dict, min_sample: int | None = None) -> dict:
-    """key → SurveyRate from summed counts {key: [label, numerator, n]}: suppression and interval on the sums."""
-    settings = load_settings()
-    minimum = settings.min_sample if audience == "worker" else settings.employer_min_sample
-    minimum = min_sample if min_sample is not None else minimum
-    out = {}
-    for key, (label, x, n) in totals.items():
-        if n < settings.min_group_size:
-            out[key] = SurveyRate(key, label, None, n, None, None, None, True, False)
-        else:
-            low, high = wilson_interval(x, n)
-            out[key] = SurveyRate(key, label, x, n, x / n, low, high, False, n >= minimum)
-    return out
 
 
 def survey_rates(session: Session, campaign_id: int, enterprise_id: int, grants: dict | None = None) -> dict:
@@ -48,8 +28,6 @@ def survey_rates(session: Session, campaign_id: int, enterprise_id: int, grants:
     'released_on': {audience: date or None}}. ``grants`` (audience → disclosure Grant) default to what
     a document sent to the enterprise may print (``survey_disclosure.document_grant``).
     """
-    from . import releases
-    from .aggregates import summed
     from .disclosure import document_grant
 
     grants = grants or {a: document_grant(a) for a in ("worker", "employer")}

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from evalsite.models import DetectedProblem, EvaluationResult, RectificationItem, Report
 from evalsite.assessments import results as evaluation
-from evalsite.survey_data.results import SurveyRate
+from evalsite.survey_data.aggregates import SurveyRate
 from evalsite.svg import bar_chart, histogram, scatter
 
 from .assess_data import good_contract, levels, make_assessment

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from evalsite.models import Campaign, Enterprise, Submission, SurveyRelease
 from evalsite.survey_data import aggregates
 from evalsite.survey_data import releases
-from evalsite.survey_data import results
 from evalsite.survey_data import store as svc
 from surveys import default_definition, distribution, validate_answers
 from surveys.metrics import rate_counts
@@ -101,7 +100,7 @@ def full(session, campaign, ids):
                 entry[2] += n
         definition = svc.pinned_definition(session, campaign, audience)
         sets = [a for group in by_version.values() for a in group]
-        out[audience] = {"n": len(rows), "rates": results.rates_from_totals(audience, totals),
+        out[audience] = {"n": len(rows), "rates": aggregates.rates_from_totals(audience, totals),
                          "distributions": [(q, distribution(definition, q.code, sets))
                                            for q in definition.questions if q.options]}
     return out
@@ -109,7 +108,7 @@ def full(session, campaign, ids):
 
 def published(session, campaign, ids):
     session.rollback()  # SQLite: leave the old read snapshot, to see the releases just made
-    counts = aggregates.live_counts(session, campaign.id, ids)
+    counts = svc.response_counts(session, campaign.id, ids)
     releases.refresh(session, campaign.id, counts, ids)
     session.rollback()
     return aggregates.scope_summary(session, campaign, counts, ids, CITY)
