@@ -94,7 +94,8 @@ def _write(out_dir: Optional[Path], version: ReportVersion, pdf: bytes, draft: b
 def run_batch(campaign, out_dir: Optional[str] = None, draft_all: bool = False, workers: Optional[int] = None,
               progress: Optional[Callable[[int, int], None]] = None, today: Optional[dt.date] = None) -> BatchResult:
     """Issue every approved version of the campaign (and, with draft_all, preview all drafts)."""
-    from .reports.workflow import fix_deadlines, issue, render_meta, reserve_code
+    from .reports.tracking import fix_deadlines
+    from .reports.workflow import issue, render_meta, reserve_code
 
     session = db.session
     base_url = current_app.config["PUBLIC_BASE_URL"]

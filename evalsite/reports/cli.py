@@ -83,7 +83,7 @@ def sync_rectification_items(campaign_code):
 
     from ..db import writing
     from ..models import Report, ReportVersion
-    from .rectification import create_items
+    from .tracking import create_items
 
     campaign = resolve_campaign(campaign_code)
     with writing():

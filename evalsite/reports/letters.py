@@ -28,7 +28,7 @@ from .. import four_eyes
 from ..models import DetectedProblem, EscalationLetter, RectificationItem, ReportVersion, User
 from ..models.base import utcnow
 from ..timefmt import format_date
-from .rectification import _event
+from .tracking import record_event
 from .workflow import Conflict
 
 MAX_PARAGRAPHS, MAX_PARAGRAPH = 12, 1000
@@ -223,7 +223,7 @@ def issue(session: Session, letter: EscalationLetter, user: Optional[User], toda
     else:  # pragma: no cover - ten collisions in a row
         raise Conflict("文号分配繁忙，请稍后重试。")
     session.refresh(letter)
-    _event(session, letter.item, user, None,
+    record_event(session, letter.item, user, None,
            f"发出{letter.kind_label}（{number}），答复期限{format_date(deadline)}", kind="letter")
     session.flush()
     return letter
@@ -254,7 +254,7 @@ def record_response(session: Session, letter: EscalationLetter, user: User, text
         raise LetterInputError("请填写答复内容。")
     letter.response, letter.responded_at = text[:5000], today
     late = "（逾期答复）" if today > letter.response_deadline else ""
-    _event(session, letter.item, user, None, f"{letter.kind_label}（{letter.number}）收到答复{late}：{text[:200]}",
+    record_event(session, letter.item, user, None, f"{letter.kind_label}（{letter.number}）收到答复{late}：{text[:200]}",
            kind="response")
 
 

@@ -1,4 +1,7 @@
-"""The rectification loop: items from an issued report's problems, answers, review, escalation.
+"""The rectification loop: answers, review, escalation and the closing report.
+
+Items are made from an issued report's problems in ``tracking.py`` (the issuing
+workflow needs that part, and this module needs the workflow for the closing report).
 
 Status moves are functions here (not in views) so the rules hold for every
 caller: a late answer is accepted but flagged, a return needs a comment,
@@ -14,13 +17,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from scoring.escalation import load_rules as escalation_rules
-from scoring.problems import instance_key
 
-from ..models import (EvaluatorAssignment, RectificationEvent, RectificationItem, Report,
-                      ReportVersion, User)
+from ..models import EvaluatorAssignment, RectificationItem, Report, ReportVersion, User
 from ..models.base import utcnow
 from ..timefmt import to_local
-from .workflow import Conflict, can_approve, get_or_create_report
+from .tracking import record_event
+from .workflow import Conflict, can_approve, get_or_create_report, open_version
 
 OWNER_SIDES = {"worker": {"union"}, "union": {"union"}, "employer": {"management"},
                "management": {"management"}, "both": {"union", "management"},
@@ -31,75 +33,6 @@ OWNER_SIDES = {"worker": {"union"}, "union": {"union"}, "employer": {"management
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """Working days by scoring/rules/escalation.yaml (weekends and the listed public holidays skipped)."""
     return escalation_rules().add_working_days(start, days)
-
-
-def _event(session: Session, item: RectificationItem, user: Optional[User], to: Optional[str],
-           comment: str = "", kind: str = "status", created: bool = False) -> None:
-    session.add(RectificationEvent(item_id=item.id, user_id=getattr(user, "id", None),
-                                   username=getattr(user, "username", None) or "system",
-                                   from_status=item.status if kind == "status" and not created else None,
-                                   to_status=to, kind=kind, comment=comment or None))
-
-
-def _tracked(session: Session, report_id: int) -> dict[tuple[str, str], RectificationItem]:
-    return {(i.code, i.subject): i for i in session.scalars(
-        select(RectificationItem).where(RectificationItem.report_id == report_id))}
-
-
-def _key(p: dict) -> tuple[str, str]:
-    return instance_key(p["code"], p.get("indicator"))
-
-
-def problems_with_deadlines(session: Session, report_id: Optional[int], problems: list[dict],
-                            issue_date: dt.date) -> list[dict]:
-    """The problems as a version prints them: each with the deadline of the item that tracks it.
-
-    A problem already tracked (an earlier version was issued) keeps its item's
-    deadline; a new one gets issue date + the rule's days, which its item will
-    store when the version is issued.
-    """
-    tracked = _tracked(session, report_id) if report_id is not None else {}
-    out = []
-    for p in problems:
-        item = tracked.get(_key(p))
-        due = item.deadline if item is not None else issue_date + dt.timedelta(days=int(p.get("deadline_days") or 30))
-        out.append({**p, "deadline": due.isoformat()})
-    return out
-
-
-def fix_deadlines(session: Session, version: ReportVersion) -> None:
-    """Write into an about-to-be-issued version the deadline each of its problems prints."""
-    if version.report.kind != "evaluation" or version.issue_date is None:
-        return
-    data = dict(version.data or {})
-    data["problems"] = problems_with_deadlines(session, version.report_id, data.get("problems") or [],
-                                               version.issue_date)
-    version.data = data
-
-
-def create_items(session: Session, version: ReportVersion) -> list[RectificationItem]:
-    """One item per problem instance of the issued version; a later version adds only new instances."""
-    tracked = set(_tracked(session, version.report_id))
-    made = []
-    for p in version.data.get("problems", []):
-        key = _key(p)
-        if key in tracked:
-            continue
-        deadline = (dt.date.fromisoformat(p["deadline"]) if p.get("deadline")
-                    else version.issue_date + dt.timedelta(days=int(p.get("deadline_days") or 30)))
-        item = RectificationItem(
-            report_id=version.report_id, version_id=version.id, campaign_id=version.report.campaign_id,
-            enterprise_id=version.report.enterprise_id, problem_id=p.get("id"), code=p["code"], subject=key[1],
-            indicator=p.get("indicator"), severity=p.get("severity") or "medium", title=p["title"],
-            description=p.get("description") or "", requirement=p.get("requirement") or "",
-            owner=p.get("owner") or "both", deadline=deadline)
-        session.add(item)
-        session.flush()
-        _event(session, item, None, "open", f"报告 {version.report.number} 第{version.version}版出具，生成整改项",
-               created=True)
-        tracked.add(key)
-        made.append(item)
-    return made
 
 
 # ---------------------------------------------------------------- who may do what
@@ -127,7 +60,7 @@ def submit(session: Session, item: RectificationItem, user: User, measures: str,
         raise Conflict(f"该整改项当前为“{item.status_label}”，不能提交。")
     late = today > item.deadline
     note = "逾期提交（已受理，标记为逾期）" if late else ""
-    _event(session, item, user, "submitted", note)
+    record_event(session, item, user, "submitted", note)
     item.measures, item.status, item.submitted_at = measures[:5000], "submitted", utcnow()
     item.late = item.late or late
 
@@ -135,7 +68,7 @@ def submit(session: Session, item: RectificationItem, user: User, measures: str,
 def accept(session: Session, item: RectificationItem, user: User, comment: str = "") -> None:
     if item.status != "submitted":
         raise Conflict(f"只有待验收的整改项可以验收，当前为“{item.status_label}”。")
-    _event(session, item, user, "accepted", comment)
+    record_event(session, item, user, "accepted", comment)
     item.status, item.accepted_at = "accepted", utcnow()
 
 
@@ -145,7 +78,7 @@ def return_item(session: Session, item: RectificationItem, user: User, comment: 
         raise ValueError("退回时请写明理由。")
     if item.status != "submitted":
         raise Conflict(f"只有待验收的整改项可以退回，当前为“{item.status_label}”。")
-    _event(session, item, user, "returned", comment)
+    record_event(session, item, user, "returned", comment)
     item.status, item.returned_count = "returned", item.returned_count + 1
 
 
@@ -176,8 +109,6 @@ def items_of(session: Session, report: Report) -> list[RectificationItem]:
 
 def draft_closing(session: Session, report: Report, user: Optional[User]) -> ReportVersion:
     """整改情况报告 once every item of an evaluation report is accepted; same versions and issuing."""
-    from .workflow import _open_version
-
     items = items_of(session, report)
     if not items or any(i.status != "accepted" for i in items):
         raise Conflict("仍有未验收的整改项，全部验收后才能出具整改情况报告。")
@@ -193,4 +124,4 @@ def draft_closing(session: Session, report: Report, user: Optional[User]) -> Rep
         final_statement=(f"评估报告 {report.number} 所列 {len(items)} 项问题已全部整改并通过验收"
                          + (f"，其中 {late} 项逾期完成" if late else "") + "。本轮整改闭环。"),
     )
-    return _open_version(session, closing, user, data)
+    return open_version(session, closing, user, data)

@@ -14,6 +14,7 @@ from typing import Iterable, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scoring import annex2 as A2
 from scoring import tables as T
 
 from scoring.dates import contract_expiry
@@ -162,7 +163,7 @@ def build_annex1(session: Session, campaign: Campaign, unit_ids: Optional[list[i
     return T.annex1(units, ents, areas, escs, targets=targets_for(campaign))
 
 
-def industry_contract_facts(session: Session, campaign: Campaign, unit_ids=None) -> list[T.IndustryContractFacts]:
+def industry_contract_facts(session: Session, campaign: Campaign, unit_ids=None) -> list[A2.IndustryContractFacts]:
     c = CollectiveContract
     q = (select(c, ReportingUnit.name, Industry.name).join(Industry, Industry.id == c.industry_id)
          .join(ReportingUnit, ReportingUnit.id == c.unit_id)
@@ -178,7 +179,7 @@ def industry_contract_facts(session: Session, campaign: Campaign, unit_ids=None)
         if end < campaign.start_date:
             continue
         piece = contract.piece_rate_terms or (f"{contract.piece_rate:g}" if contract.piece_rate is not None else "")
-        out.append(T.IndustryContractFacts(
+        out.append(A2.IndustryContractFacts(
             unit_id=contract.unit_id, region=unit_name, industry=industry_name,
             contract_type=CONTRACT_TYPES.get((contract.scope, contract.kind), "区域性集体合同"),
             name=contract.title, worker_party=contract.worker_signatory or "",
@@ -194,8 +195,8 @@ def industry_contract_facts(session: Session, campaign: Campaign, unit_ids=None)
     return out
 
 
-def build_annex2(session: Session, campaign: Campaign, unit_ids=None) -> T.Annex2Table:
-    return T.annex2(industry_contract_facts(session, campaign, unit_ids), targets=targets_for(campaign))
+def build_annex2(session: Session, campaign: Campaign, unit_ids=None) -> A2.Annex2Table:
+    return A2.annex2(industry_contract_facts(session, campaign, unit_ids), targets=targets_for(campaign))
 
 
 def leaf_columns(columns) -> list[tuple[str, str, str, str]]:
@@ -222,13 +223,13 @@ def annex1_matrix(table: T.Annex1Table):
     return leaves, rows, total, highlight, total_low
 
 
-def annex2_matrix(table: T.Annex2Table):
+def annex2_matrix(table: A2.Annex2Table):
     leaves = leaf_columns(table.columns) + [("核对提示", "", "_warnings", "text")]
     rows = [[r.value(f) if f != "_warnings" else "；".join(r.warnings) for _, _, f, _ in leaves] for r in table.rows]
     return leaves, rows
 
 
-def totals_annex2(table: T.Annex2Table) -> dict:
+def totals_annex2(table: A2.Annex2Table) -> dict:
     return dict(contracts=len(table.rows), enterprises=sum(r.contract.covered_enterprises for r in table.rows),
                 workers=sum(r.contract.covered_workers for r in table.rows))
 
@@ -247,12 +248,12 @@ def annex1_notes(table: T.Annex1Table) -> list[str]:
     return notes
 
 
-def annex2_notes(table: T.Annex2Table) -> list[str]:
+def annex2_notes(table: A2.Annex2Table) -> list[str]:
     return ["“核对提示”列为浅红色的合同，请核实最低工资标准、报送审查日期与合同期限。"] if any(
         r.warnings for r in table.rows) else []
 
 
-def logic_checks(campaign: Campaign, table1: T.Annex1Table, table2: T.Annex2Table):
+def logic_checks(campaign: Campaign, table1: T.Annex1Table, table2: A2.Annex2Table):
     """逻辑检查 of the two tables of a campaign (contracts signed in the campaign period count in c12/c13)."""
     from scoring.table_checks import logic_checks as run
 

@@ -23,6 +23,7 @@ from .. import review_history as history
 from ..timefmt import local_today
 from ..models import Campaign, Enterprise, EvaluatorAssignment, Report, ReportVersion, User
 from ..models.base import utcnow
+from .tracking import create_items, fix_deadlines, problems_with_deadlines
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 CODE_LENGTH = 12
@@ -261,8 +262,6 @@ def render_version(version: ReportVersion, draft: bool = True) -> bytes:
 
 def preview_data(version: ReportVersion, issue_date: dt.date) -> dict:
     """A draft's snapshot with the deadlines it would print if issued on ``issue_date``."""
-    from .rectification import problems_with_deadlines
-
     data = version.data or {}
     if version.report.kind != "evaluation" or version.is_frozen:
         return data
@@ -275,7 +274,7 @@ def latest_version(report: Report) -> Optional[ReportVersion]:
     return report.versions[-1] if report.versions else None
 
 
-def _open_version(session: Session, report: Report, user: Optional[User], data: dict) -> ReportVersion:
+def open_version(session: Session, report: Report, user: Optional[User], data: dict) -> ReportVersion:
     """Refresh the open draft, or start version n+1 after an issued one (a correction)."""
     last = latest_version(report)
     if last is not None and last.status in OPEN_STATUSES:
@@ -308,7 +307,7 @@ def draft_report(session: Session, campaign: Campaign, ent: Enterprise, user: Op
     report = get_or_create_report(session, campaign, ent)
     body = current_app.config.get("ISSUING_BODY", "威海市总工会")
     data = snapshot(ent, campaign, result, current_problems(session, campaign.id, ent.id), body)
-    return _open_version(session, report, user, data)
+    return open_version(session, report, user, data)
 
 
 def approve(version: ReportVersion, user: User) -> None:
@@ -337,13 +336,6 @@ def reserve_code(session: Session, version: ReportVersion) -> str:
     return version.verify_code
 
 
-def fix_deadlines(session: Session, version: ReportVersion) -> None:
-    """Before rendering an issue: each problem prints the deadline of the item tracking it."""
-    from .rectification import fix_deadlines as fix
-
-    fix(session, version)
-
-
 def issue(session: Session, version: ReportVersion, user: Optional[User], today: Optional[dt.date] = None,
           pdf: Optional[bytes] = None) -> ReportVersion:
     """Freeze an approved version: PDF bytes, SHA-256, code; supersede the previous issue."""
@@ -365,8 +357,6 @@ def issue(session: Session, version: ReportVersion, user: Optional[User], today:
             old.status, old.superseded_by_id = "superseded", version.id
     session.flush()
     if version.report.kind == "evaluation":
-        from .rectification import create_items
-
         create_items(session, version)
     return version
 
