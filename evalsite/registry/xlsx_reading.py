@@ -24,6 +24,8 @@ import zipfile
 import zlib
 from xml.parsers import expat
 
+from .import_header import ImportFileError
+
 MAX_UNPACKED = 100 * 1024 * 1024
 MAX_COLUMNS = 200
 MAX_ROW_NUMBER = 100_000
@@ -34,9 +36,8 @@ _WORKSHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.I)
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 
 
-def _error(message: str):
-    from .importer import ImportFileError  # the importer's error: the view answers 400 with the message
-
+def _error(message: str) -> ImportFileError:
+    """The importer's error: the view answers 400 with the message."""
     return ImportFileError(message)
 
 
