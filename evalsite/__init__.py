@@ -28,6 +28,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .extensions import csrf, limiter, login_manager
 
     db.init_app(app)
+    from . import transaction
+
+    transaction.init_app(app)  # one commit per write request (see transaction.py)
     csrf.init_app(app)
     login_manager.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")

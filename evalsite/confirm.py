@@ -16,6 +16,7 @@ from typing import Iterable, Optional
 from flask import render_template, request
 
 from .errors import abort_zh
+from .transaction import discard
 
 STALE = ("确认页面显示之后，该内容已经发生变化（例如被他人修改、退回、审核或出具），本次操作未执行。"
          "请返回重新查看最新内容后再确认。")
@@ -45,8 +46,10 @@ def page(token: str, *, title: str, subject: str, consequences: Iterable[str], a
     """The confirmation page: what will happen, and the form that confirms it.
 
     ``reason`` adds a required text field (dict with name, label, value and
-    an optional error) for steps that need one (退回修改, 撤销).
+    an optional error) for steps that need one (退回修改, 撤销). Nothing the request did on the
+    way to this page is kept: the step happens when it is confirmed.
     """
+    discard()
     return render_template("confirm.html", token=token, title=title, subject=subject,
                            consequences=list(consequences), action_url=action_url, button=button,
                            back_url=back_url, hidden=hidden or {}, danger=danger, note=note,

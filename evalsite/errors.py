@@ -1,10 +1,18 @@
-"""Chinese error pages; a 500 never shows a traceback to the user."""
+"""Chinese error pages; a 500 never shows a traceback to the user.
+
+One handler renders every domain error (``evalsite/domain_errors.py``: message, status, field
+errors) as the error page, or as JSON when the request asks for JSON; HTTP errors raised by Flask
+and werkzeug (``abort(404)``, a route without the method, CSRF) get the same page through the
+handlers of their codes. Every 403, of either kind, is written to the audit log. Form views that
+show the messages next to their fields catch the domain error and re-render (:func:`field_errors`).
+"""
 from __future__ import annotations
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from .domain_errors import DomainError, error
 from .extensions import retry_after
 
 MESSAGES = {
@@ -39,6 +47,13 @@ def _audit_refusal(e) -> None:
                  actor_name=None if current_user.is_authenticated else ANONYMOUS)
 
 
+def handle_domain_error(e: DomainError):
+    """The one handler of domain errors: the Chinese error page (or JSON) with the error's status."""
+    if e.status == 403:
+        _audit_refusal(e)
+    return render_error(e.status, e.message)
+
+
 def _forbidden(e):
     _audit_refusal(e)
     return render_error(403, getattr(e, "description_zh", None))
@@ -61,11 +76,7 @@ def init_app(app: Flask) -> None:
         handler = special.get(code) or (lambda e, code=code: render_error(code, getattr(e, "description_zh", None)))
         app.register_error_handler(code, handler)
 
-    from .four_eyes import FourEyesRefused
-
-    @app.errorhandler(FourEyesRefused)
-    def _four_eyes(e):
-        return render_error(e.status, e.message)
+    app.register_error_handler(DomainError, handle_domain_error)
 
     @app.errorhandler(CSRFError)
     def _csrf(e):
@@ -73,9 +84,20 @@ def init_app(app: Flask) -> None:
 
 
 def abort_zh(code: int, message: str):
-    """Abort with an HTTP error whose page shows a specific Chinese message."""
-    from werkzeug.exceptions import default_exceptions
+    """Stop the request with the domain error of HTTP status ``code`` and a specific Chinese message."""
+    raise error(code, message)
 
-    exc = default_exceptions[code]()
-    exc.description_zh = message
-    raise exc
+
+def field_errors(exc: DomainError, form=None, default: str = "") -> dict[str, str]:
+    """The error's messages by field, for a form view that re-renders with them (status ``exc.status``).
+
+    With a WTForms ``form`` the messages are also appended to its fields' ``errors`` (a message for a
+    field the form lacks, or for '', goes to ``default``'s field when given).
+    """
+    messages = dict(exc.fields) or {default: exc.message}
+    if form is not None:
+        for name, message in messages.items():
+            field = form._fields.get(name) or form._fields.get(default)
+            if field is not None:
+                field.errors = [*field.errors, message]
+    return messages

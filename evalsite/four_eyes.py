@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 from typing import Mapping, Optional
 
+from .domain_errors import Forbidden
+
 DEFAULTS = {"FOUR_EYES": True, "FOUR_EYES_APPROVER_MAY_ISSUE": False}
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}
@@ -28,17 +30,8 @@ ISSUE_RULE = ("按照“四眼原则”，审核人不能独自出具自己审�
               "请由另一位管理员出具（起草人可以出具）。")
 
 
-class FourEyesRefused(Exception):
-    """This person may not take this step of this object; another person may."""
-
-    status = 403
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+class FourEyesRefused(Forbidden):
+    """This person may not take this step of this object; another person may (403, audited as a refusal)."""
 
 
 def _config() -> Mapping:

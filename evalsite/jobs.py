@@ -60,7 +60,8 @@ def _results(tasks: list, workers: int):
 
 def draft_missing(session, campaign, user=None) -> int:
     """Drafts for enterprises that have a stored result but no evaluation report yet."""
-    from .reports.workflow import Conflict, draft_report
+    from .domain_errors import Conflict
+    from .reports.workflow import draft_report
 
     from .models import EvaluationResult
 

@@ -11,6 +11,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .domain_errors import Invalid
 from .models import ReviewEvent, User
 
 REASON_MAX = 2000
@@ -18,12 +19,12 @@ NO_REASON = "请填写退回原因：被退回的一方将看到这段说明，�
 
 
 def clean_reason(reason: Optional[str]) -> str:
-    """The stripped reason; ValueError (a Chinese message) when it is empty or too long."""
+    """The stripped reason; ``Invalid`` (a Chinese message, 400) when it is empty or too long."""
     text = (reason or "").strip()
     if not text:
-        raise ValueError(NO_REASON)
+        raise Invalid(NO_REASON)
     if len(text) > REASON_MAX:
-        raise ValueError(f"退回原因不超过{REASON_MAX}字。")
+        raise Invalid(f"退回原因不超过{REASON_MAX}字。")
     return text
 
 

@@ -18,6 +18,7 @@ from typing import BinaryIO, Optional
 
 from flask import current_app, send_file
 
+from ..domain_errors import DomainError
 from ..errors import abort_zh
 
 ALLOWED = {
@@ -36,13 +37,11 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _CHUNK = 1024 * 1024
 
 
-class UploadRejected(Exception):
-    """The file cannot be kept; ``status`` is 400 (type) or 413 (size), the message Chinese."""
+class UploadRejected(DomainError):
+    """The file cannot be kept; ``status`` is 400 (type, empty) or 413 (size), the message Chinese."""
 
     def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
+        super().__init__(message, status=status)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """Workspace transactions: drafts per section, submission, confirmation,
 evidence, evidence requests, assignments and conflicts of interest.
 
-Views call these and turn ``Invalid`` into 400 and ``Locked`` into 409; the
-caller commits.  A submitted assessment is never changed again.
+Bad input raises ``Invalid`` (400, ``fields`` maps an indicator code or a form field, '' for the
+whole form, to a Chinese message), a state that forbids the step ``Conflict`` (409): the domain
+errors of ``evalsite/domain_errors.py``. Nothing here commits (the request does, once). A
+submitted assessment is never changed again.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from scoring.indicator_system import Indicator, IndicatorSystem
 
 from .. import audit
 from ..confirm import fingerprint
+from ..domain_errors import Conflict, Invalid
 from ..campaign_context import campaign_for
 from ..models import (Assessment, AssessmentItem, Campaign, ConflictDeclaration, Enrolment, Enterprise,
                       EvaluatorAssignment, Evidence, EvidenceRequest, User)
@@ -33,18 +36,6 @@ NOTE_MAX = 2000
 REPLY_DAYS_FILE = Path(__file__).with_name("evidence_requests.yaml")
 LOCKED_SELF = "自评已提交并锁定，不能再修改评分、说明或上传材料。如确需更正，请联系区级管理员。"
 LOCKED_EXTERNAL = "外部评估已提交并锁定，不能再修改。"
-
-
-class Invalid(Exception):
-    """Bad input (400); ``errors`` maps an indicator code (or '') to a Chinese message."""
-
-    def __init__(self, errors: dict):
-        super().__init__("；".join(errors.values()))
-        self.errors = errors
-
-
-class Locked(Exception):
-    """The assessment is submitted (409); the message is Chinese."""
 
 
 @dataclass
@@ -99,13 +90,13 @@ def parse_section(system: IndicatorSystem, dim: str, form) -> SectionInput:
         if len(note) > NOTE_MAX:
             errors[ind.code] = f"指标 {ind.code} 的说明超过 {NOTE_MAX} 字"
     if errors:
-        raise Invalid(errors)
+        raise Invalid(fields=errors)
     return data
 
 
 def _check_open(assessment: Assessment) -> None:
     if assessment.submitted:
-        raise Locked(LOCKED_SELF if assessment.kind == "self" else LOCKED_EXTERNAL)
+        raise Conflict(LOCKED_SELF if assessment.kind == "self" else LOCKED_EXTERNAL)
 
 
 def save_section(session: Session, assessment: Assessment, system: IndicatorSystem, dim: str,
@@ -139,7 +130,7 @@ def submit(session: Session, assessment: Assessment, system: IndicatorSystem, us
     _check_open(assessment)
     missing = missing_indicators(system, assessment)
     if missing:
-        raise Invalid({"": f"以下指标尚未评分，不能提交：{'、'.join(missing)}"})
+        raise Invalid(fields={"": f"以下指标尚未评分，不能提交：{'、'.join(missing)}"})
     resubmitted = history.last_return(session, "assessment", assessment.id) is not None
     assessment.status, assessment.submitted_at, assessment.submitted_by_id = "submitted", utcnow(), user.id
     history.record(session, "assessment", assessment.id, "resubmit" if resubmitted else "submit", user, None,
@@ -156,7 +147,7 @@ def reopen(session: Session, assessment: Assessment, user: User, reason: str) ->
     enterprise (both sides confirm again after resubmission), an external one goes back to its evaluator."""
     reason = history.clean_reason(reason)
     if not assessment.submitted:
-        raise Locked("该评估尚未提交，无需退回。")
+        raise Conflict("该评估尚未提交，无需退回。")
     assessment.status, assessment.submitted_at, assessment.submitted_by_id = "draft", None, None
     assessment.union_confirmed_at = assessment.union_confirmed_by_id = None
     assessment.management_confirmed_at = assessment.management_confirmed_by_id = None
@@ -179,12 +170,12 @@ def state_token(assessment: Assessment) -> str:
 def confirm(session: Session, assessment: Assessment, user: User) -> None:
     """Record the confirmation of the user's side (union or management), once each."""
     if not assessment.submitted:
-        raise Locked("自评尚未提交，提交后双方才能确认。")
+        raise Conflict("自评尚未提交，提交后双方才能确认。")
     if user.side not in ("union", "management"):
-        raise Invalid({"": "账号未设置所属方（职工方/企业方），无法确认。"})
+        raise Invalid(fields={"": "账号未设置所属方（职工方/企业方），无法确认。"})
     at_field, by_field = f"{user.side}_confirmed_at", f"{user.side}_confirmed_by_id"
     if getattr(assessment, at_field) is not None:
-        raise Locked("本方已确认过该自评。")
+        raise Conflict("本方已确认过该自评。")
     setattr(assessment, at_field, utcnow())
     setattr(assessment, by_field, user.id)
     audit.record("assessment.confirm", "assessment", assessment.id, f"{user.side_label}确认自评", user=user)
@@ -243,16 +234,16 @@ def request_evidence(session: Session, campaign: Campaign, enterprise: Enterpris
     codes = {i.code for i in system.assessable}
     message = (message or "").strip()
     if indicator not in codes:
-        raise Invalid({"indicator": "请选择需要补充材料的指标。"})
+        raise Invalid(fields={"indicator": "请选择需要补充材料的指标。"})
     if not message or len(message) > 1000:
-        raise Invalid({"message": "请填写需要补充的材料说明（1000字以内）。"})
+        raise Invalid(fields={"message": "请填写需要补充的材料说明（1000字以内）。"})
     window = reply_days()
     try:
         n = window["default"] if days in (None, "") else int(days)
     except (TypeError, ValueError):
         n = None
     if n not in window["choices"]:
-        raise Invalid({"message": f"答复期限请从 {'、'.join(str(c) for c in window['choices'])} 个工作日中选择。"})
+        raise Invalid(fields={"message": f"答复期限请从 {'、'.join(str(c) for c in window['choices'])} 个工作日中选择。"})
     req = EvidenceRequest(campaign_id=campaign.id, enterprise_id=enterprise.id, indicator=indicator,
                           message=message, requested_by_id=user.id,
                           due_date=add_working_days(today or local_today(), n))
@@ -263,7 +254,7 @@ def request_evidence(session: Session, campaign: Campaign, enterprise: Enterpris
 
 def answer_request(session: Session, req: EvidenceRequest, answer: str, user: User) -> None:
     if req.status != "open":
-        raise Locked("该补充材料请求已答复。")
+        raise Conflict("该补充材料请求已答复。")
     req.status, req.answer, req.answered_by_id, req.answered_at = "answered", (answer or "").strip()[:1000] or None, \
         user.id, utcnow()
     session.flush()
@@ -281,19 +272,19 @@ def assignable_evaluators(session: Session, admin: User) -> list[User]:
 
 def assign(session: Session, campaign: Campaign, enterprise: Enterprise, evaluator: User, admin: User) -> EvaluatorAssignment:
     if evaluator.role != "evaluator" or evaluator not in assignable_evaluators(session, admin):
-        raise Invalid({"evaluator": "只能分配本区或市级的评估员。"})
+        raise Invalid(fields={"evaluator": "只能分配本区或市级的评估员。"})
     if not is_enrolled(session, campaign, enterprise):
-        raise Invalid({"enterprise": "该企业未参加本次行动。"})
+        raise Invalid(fields={"enterprise": "该企业未参加本次行动。"})
     conflict = session.scalar(select(ConflictDeclaration).where(ConflictDeclaration.evaluator_id == evaluator.id,
                                                                 ConflictDeclaration.enterprise_id == enterprise.id))
     if conflict is not None:
-        raise Invalid({"evaluator": f"评估员 {evaluator.display_name} 已申报与该企业存在利益冲突"
+        raise Invalid(fields={"evaluator": f"评估员 {evaluator.display_name} 已申报与该企业存在利益冲突"
                                     f"（{conflict.reason}），不能分配。"})
     existing = session.scalar(select(EvaluatorAssignment).where(
         EvaluatorAssignment.campaign_id == campaign.id, EvaluatorAssignment.enterprise_id == enterprise.id,
         EvaluatorAssignment.evaluator_id == evaluator.id))
     if existing is not None:
-        raise Invalid({"evaluator": "该评估员已分配给此企业。"})
+        raise Invalid(fields={"evaluator": "该评估员已分配给此企业。"})
     row = EvaluatorAssignment(campaign_id=campaign.id, enterprise_id=enterprise.id, evaluator_id=evaluator.id,
                               assigned_by_id=admin.id)
     session.add(row)
@@ -307,7 +298,7 @@ def unassign(session: Session, row: EvaluatorAssignment, admin: User) -> None:
     campaign = session.get(Campaign, row.campaign_id)
     done = find_assessment(session, campaign, row.enterprise, "external", row.evaluator)
     if done is not None and done.submitted:
-        raise Locked("该评估员已提交外部评估，不能取消分配。")
+        raise Conflict("该评估员已提交外部评估，不能取消分配。")
     if done is not None:
         session.delete(done)
     audit.record("assessment.unassign", "enterprise", row.enterprise_id,
@@ -319,10 +310,10 @@ def unassign(session: Session, row: EvaluatorAssignment, admin: User) -> None:
 def declare_conflict(session: Session, evaluator: User, enterprise: Enterprise, reason: str) -> ConflictDeclaration:
     reason = (reason or "").strip()
     if not reason or len(reason) > 500:
-        raise Invalid({"reason": "请说明利益冲突的原因（500字以内）。"})
+        raise Invalid(fields={"reason": "请说明利益冲突的原因（500字以内）。"})
     if session.scalar(select(ConflictDeclaration.id).where(ConflictDeclaration.evaluator_id == evaluator.id,
                                                            ConflictDeclaration.enterprise_id == enterprise.id)):
-        raise Invalid({"reason": "已申报过与该企业的利益冲突。"})
+        raise Invalid(fields={"reason": "已申报过与该企业的利益冲突。"})
     row = ConflictDeclaration(evaluator_id=evaluator.id, enterprise_id=enterprise.id, reason=reason)
     session.add(row)
     audit.record("assessment.conflict", "enterprise", enterprise.id, f"评估员申报利益冲突：{reason}", user=evaluator)

@@ -80,12 +80,7 @@ def assign():
         abort(403)
     if evaluator is None:
         abort_zh(400, "请选择评估员。")
-    try:
-        service.assign(db.session, campaign, ent, evaluator, current_user)
-    except service.Invalid as exc:
-        db.session.rollback()
-        abort_zh(400, str(exc))
-    db.session.commit()
+    service.assign(db.session, campaign, ent, evaluator, current_user)
     flash(f"已将 {ent.name} 分配给评估员 {evaluator.display_name}。", "success")
     return redirect(request.form.get("back") or url_for(".assignments"))
 
@@ -98,11 +93,7 @@ def unassign(assignment_id):
         abort(404)
     if not can_edit_enterprise(current_user, row.enterprise):
         abort(403)
-    try:
-        service.unassign(db.session, row, current_user)
-    except service.Locked as exc:
-        abort_zh(409, str(exc))
-    db.session.commit()
+    service.unassign(db.session, row, current_user)
     flash("已取消分配。", "success")
     return redirect(url_for(".assignments"))
 

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from .. import confirm
 from ..access import roles_required
 from ..db import db
-from ..errors import abort_zh
+from ..domain_errors import Invalid
+from ..errors import abort_zh, field_errors
 from ..inputs import form_int
 from ..models import ConflictDeclaration, Enrolment, Enterprise, EvaluatorAssignment
 from . import results as evaluation
@@ -101,14 +102,13 @@ def evaluate_save(enterprise_id):
     for dim in dims:
         try:
             parsed[dim] = service.parse_section(system, dim, form)
-        except service.Invalid as exc:
-            errors.update(exc.errors)
+        except Invalid as exc:
+            errors.update(field_errors(exc))
     if errors:
         db.session.rollback()
         return _page(campaign, ent, 400, form=form, errors=errors)
     for dim in dims:
         service.save_section(db.session, mine, system, dim, parsed[dim], current_user)
-    db.session.commit()
     totals = "；".join(f"{d['dim'].code} {d['total']:g}/{d['dim'].points:g}分" for d in
                       evaluate_page.dimensions(system, None, mine, None, {}))
     if copied:
@@ -146,12 +146,9 @@ def evaluate_submit(enterprise_id):
         return page
     try:
         service.submit(db.session, mine, system, current_user)
-    except service.Locked as exc:
-        abort_zh(409, str(exc))
-    except service.Invalid as exc:
-        db.session.rollback()
-        return _page(campaign, ent, 400, errors=exc.errors)
-    db.session.commit()
+    except Invalid as exc:
+        db.session.rollback()  # the page shows what is stored
+        return _page(campaign, ent, exc.status, errors=field_errors(exc))
     flash("外部评估已提交。", "success")
     return redirect(url_for(".evaluator_home"))
 
@@ -166,11 +163,10 @@ def request_evidence(enterprise_id):
     try:
         req = service.request_evidence(db.session, campaign, ent, system, indicator, request.form.get("message", ""),
                                        current_user, days=request.form.get("days"), today=local_today())
-    except service.Invalid as exc:
+    except Invalid as exc:
         db.session.rollback()
-        errors = {f"req-{indicator}" if k != "indicator" else "req": v for k, v in exc.errors.items()}
-        return _page(campaign, ent, 400, errors=errors, req_form=request.form)
-    db.session.commit()
+        errors = {f"req-{indicator}" if k != "indicator" else "req": v for k, v in field_errors(exc).items()}
+        return _page(campaign, ent, exc.status, errors=errors, req_form=request.form)
     flash(f"已向企业发出 {req.indicator} 的补充材料请求，答复期限 {format_date(req.due_date)}。", "success")
     return redirect(url_for(".evaluate", enterprise_id=ent.id, _anchor=f"ind-{req.indicator}"))
 
@@ -209,12 +205,11 @@ def conflicts():
         else:
             try:
                 service.declare_conflict(db.session, current_user, ent, request.form.get("reason", ""))
-                db.session.commit()
                 flash(f"已申报与 {ent.name} 的利益冲突。", "success")
                 return redirect(url_for(".conflicts"))
-            except service.Invalid as exc:
+            except Invalid as exc:
                 db.session.rollback()
-                errors, status = exc.errors, 400
+                errors, status = field_errors(exc), exc.status
     declared = db.session.execute(select(ConflictDeclaration, Enterprise).join(
         Enterprise, Enterprise.id == ConflictDeclaration.enterprise_id).where(
         ConflictDeclaration.evaluator_id == current_user.id).order_by(ConflictDeclaration.id)).all()

@@ -58,10 +58,6 @@ def assessment_return(assessment_id):
                             **kw)
     if request.form.get("confirm"):
         confirm.confirmed(token)  # 409 when the assessment changed since the page was shown
-    try:
-        service.reopen(db.session, a, current_user, reason)
-    except service.Locked as exc:
-        abort_zh(409, str(exc))
-    db.session.commit()
+    service.reopen(db.session, a, current_user, reason)
     flash(f"已{title}，{who}将看到退回原因。", "success")
     return redirect(back)

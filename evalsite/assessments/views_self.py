@@ -9,7 +9,8 @@ from sqlalchemy import select
 from .. import confirm
 from ..access import can_edit_enterprise, can_view_enterprise, roles_required
 from ..db import db
-from ..errors import abort_zh
+from ..domain_errors import Invalid
+from ..errors import abort_zh, field_errors
 from ..models import Assessment, DetectedProblem, EvaluationResult, Evidence, EvidenceRequest, VetoEvent
 from . import results as evaluation
 from .. import review_history as history
@@ -98,10 +99,12 @@ def self_save(dim):
         abort_zh(409, service.LOCKED_SELF)
     try:
         data = service.parse_section(system, dim, request.form)
-    except service.Invalid as exc:
-        db.session.rollback()
-        return _section_page(campaign, ent, assessment, system, dim, 400, form=request.form, errors=exc.errors)
+    except Invalid as exc:
+        db.session.rollback()  # the page shows what is stored, with what was typed
+        return _section_page(campaign, ent, assessment, system, dim, exc.status, form=request.form,
+                             errors=field_errors(exc))
     service.save_section(db.session, assessment, system, dim, data, current_user)
+    # commit in steps: the typed answers are kept even when a file below is refused (the 400/413 re-render)
     db.session.commit()
     for ind in service.dimension_indicators(system, dim):
         for upload in request.files.getlist(f"file_{ind.code}"):
@@ -113,7 +116,7 @@ def self_save(dim):
                 return _section_page(campaign, ent, assessment, system, dim, exc.status,
                                      errors={ind.code: exc.message}, message=exc.message)
             service.add_evidence(db.session, campaign, ent, ind.code, stored, current_user, assessment)
-            db.session.commit()
+            db.session.commit()  # each accepted file is kept with its row, whatever happens to the next one
     flash(f"已保存第 {dim} 部分（草稿）。", "success")
     following = request.form.get("go")
     if following and following in {d.code for d in system.dimensions}:
@@ -148,13 +151,7 @@ def self_submit():
                         back_url=url_for(".self_workspace"))
     if page is not None:
         return page
-    try:
-        service.submit(db.session, assessment, system, current_user)
-    except service.Locked as exc:
-        abort_zh(409, str(exc))
-    except service.Invalid as exc:
-        abort_zh(400, str(exc))
-    db.session.commit()
+    service.submit(db.session, assessment, system, current_user)
     flash("自评已提交并锁定，请职工方和企业方分别确认。", "success")
     return redirect(url_for(".self_workspace"))
 
@@ -166,13 +163,7 @@ def self_confirm():
     assessment = service.find_assessment(db.session, campaign, ent)
     if assessment is None:
         abort_zh(409, "尚未填写自评。")
-    try:
-        service.confirm(db.session, assessment, current_user)
-    except service.Locked as exc:
-        abort_zh(409, str(exc))
-    except service.Invalid as exc:
-        abort_zh(400, str(exc))
-    db.session.commit()
+    service.confirm(db.session, assessment, current_user)
     flash(f"{current_user.side_label}已确认自评。", "success")
     return redirect(url_for(".self_workspace"))
 
@@ -191,16 +182,12 @@ def request_answer(request_id):
     if req.status != "open":
         abort_zh(409, "该补充材料请求已答复。")
     if upload and upload.filename:
-        try:
-            stored = store_upload(upload)
-        except UploadRejected as exc:
-            abort_zh(exc.status, exc.message)
+        stored = store_upload(upload)  # UploadRejected: the error page with its 400 or 413
         from ..models import Campaign
 
         service.add_evidence(db.session, db.session.get(Campaign, req.campaign_id), current_user.enterprise,
                              req.indicator, stored, current_user, request=req)
     service.answer_request(db.session, req, answer, current_user)
-    db.session.commit()
     flash("已答复补充材料请求。", "success")
     return redirect(url_for(".self_workspace"))
 

@@ -57,7 +57,6 @@ def veto_add(enterprise_id):
     record("veto_add", "enterprise", ent.id, f"{ent.name} 登记否决事项：{event.kind_label}",
            {"veto_id": event.id, "kind": event.kind, "campaign_id": campaign.id})
     refresh_results(db.session, campaign, [ent.id])
-    db.session.commit()
     flash(f"已登记否决事项“{event.kind_label}”，评估结果已重新计算。", "success")
     return redirect(url_for("assessments.result", enterprise_id=ent.id, campaign=campaign.id))
 
@@ -77,6 +76,5 @@ def veto_delete(veto_id):
     from ..models import Campaign
 
     refresh_results(db.session, db.session.get(Campaign, campaign), [ent.id])
-    db.session.commit()
     flash("已撤销该否决事项，评估结果已重新计算。", "success")
     return redirect(url_for("assessments.result", enterprise_id=ent.id, campaign=campaign))

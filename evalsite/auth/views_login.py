@@ -48,7 +48,6 @@ def finish_login(user: User, next_url: str | None):
     user.last_login_at = utcnow()
     record("login", "user", user.id, f"{user.username} 登录", user=user)
     sessions.begin(user)
-    db.session.commit()
     return redirect(safe_next(next_url))
 
 
@@ -56,7 +55,7 @@ def _audit_failure(username: str, user: User | None) -> None:
     reason = "unknown_user" if user is None else ("inactive" if not user.active else "wrong_password")
     record("login_failed", "user", user.id if user else None, f"登录失败：{username}",
            {"username": username, "reason": reason, "address": request.remote_addr}, actor_name=ANONYMOUS)
-    db.session.commit()
+    db.session.commit()  # commit in steps: the failure is audited although the answer is 401 (rolled back)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -86,7 +85,6 @@ def login():
 @login_required
 def logout():
     sessions.end_current()
-    db.session.commit()
     flash("您已退出登录。", "info")
     return redirect(url_for("auth.login"))
 
@@ -106,7 +104,6 @@ def change_password():
         record("password_change", "user", user.id, f"{user.username} 修改密码")
         sessions.end_all(user.id)  # every other browser signs in again
         sessions.begin(user)  # this one goes on under a new session id
-        db.session.commit()
         flash("密码已修改。", "success")
         return redirect(url_for("main.home"))
     status = 400 if request.method == "POST" else 200

@@ -52,7 +52,7 @@ def mfa_verify():
             return finish_login(user, mfa.pending_next())
         record("mfa_failed", "user", user.id, f"{user.username} 两步验证失败",
                {"address": request.remote_addr}, actor_name=ANONYMOUS)
-        db.session.commit()
+        db.session.commit()  # commit in steps: the failure is audited although the answer is 401 (rolled back)
         form.code.errors.append(WRONG_CODE)
         return render_template("auth/mfa_verify.html", form=form, user=user), 401
     status = 400 if request.method == "POST" else 200
@@ -103,5 +103,4 @@ def mfa_new_recovery_codes():
         return redirect(url_for("auth.mfa_manage"))
     codes = mfa.new_recovery_codes(user)
     record("mfa_recovery_codes", "user", user.id, f"{user.username} 重新生成恢复码")
-    db.session.commit()
     return render_template("auth/mfa_codes.html", codes=codes, next_url=url_for("auth.mfa_manage"))

@@ -83,7 +83,7 @@ def write(result: Preview, source: str = "") -> dict:
                                           industry_id=ent["industry_id"], covered_enterprises=1)
         else:
             contract = db.session.get(CollectiveContract, row.target_id)
-        service.save_contract(contract, values)
+        service.save_contract(db.session, contract, values)
         if meetings is not None:
             _meetings(contract, meetings)
     db.session.flush()

@@ -11,14 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..domain_errors import Invalid
 from .import_aliases import Vocabulary, squash
 
 SCAN_ROWS = 15
 _PAREN = re.compile(r"[(（][^()（）]*[)）]$")
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (wrong type, empty, no header...)."""
+class ImportFileError(Invalid):
+    """The file as a whole cannot be read (wrong type, empty, no header...): 400, the message Chinese."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,9 @@
-"""Writes for enterprises, contracts and meetings, each audited in the same transaction."""
+"""Writes for enterprises, contracts and meetings, each audited in the same transaction.
+
+Every function takes the caller's ``session`` and never commits (a request commits once, see
+``evalsite/transaction.py``; the import commands commit their own work). The audit entries go
+into the request's session (``audit.record``), which is the one views pass here.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,11 +11,11 @@ from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..access import can_edit_enterprise
 from ..audit import record
 from ..creditcode import validate as validate_code
-from ..db import db
 from ..models import BargainingMeeting, CollectiveContract, ContractCoverage, Enterprise, Industry
 from . import contract_rules
 
@@ -37,20 +42,20 @@ def apply_changes(obj, values: dict) -> dict:
     return changes
 
 
-def code_owner(code: str, exclude_id: int | None = None) -> Enterprise | None:
+def code_owner(session: Session, code: str, exclude_id: int | None = None) -> Enterprise | None:
     stmt = select(Enterprise).where(Enterprise.credit_code == code)
     if exclude_id:
         stmt = stmt.where(Enterprise.id != exclude_id)
-    return db.session.scalar(stmt)
+    return session.scalar(stmt)
 
 
-def save_enterprise(enterprise: Enterprise | None, values: dict) -> Enterprise:
+def save_enterprise(session: Session, enterprise: Enterprise | None, values: dict) -> Enterprise:
     creating = enterprise is None
     if creating:
         enterprise = Enterprise()
-        db.session.add(enterprise)
+        session.add(enterprise)
     changes = apply_changes(enterprise, {k: values[k] for k in ENTERPRISE_FIELDS if k in values})
-    db.session.flush()
+    session.flush()
     if creating or changes:
         action = "enterprise_create" if creating else "enterprise_update"
         verb = "新增企业" if creating else "修改企业"
@@ -66,19 +71,20 @@ def local_min_wage() -> Decimal | None:
     return None if configured is None else Decimal(str(configured))
 
 
-def is_new_form(contract: CollectiveContract, industry_id: int | None = None) -> bool:
+def is_new_form(session: Session, contract: CollectiveContract, industry_id: int | None = None) -> bool:
     if contract.enterprise is not None:
         return contract.enterprise.is_new_form
-    industry = db.session.get(Industry, industry_id) if industry_id else contract.industry
+    industry = session.get(Industry, industry_id) if industry_id else contract.industry
     return bool(industry and industry.is_new_form)
 
 
-def check_contract(contract: CollectiveContract, values: dict, industry_id=None, linked: int = 0):
-    return contract_rules.check(values, new_form=is_new_form(contract, industry_id), linked_enterprises=linked,
-                                local_min_wage=local_min_wage())
+def check_contract(session: Session, contract: CollectiveContract, values: dict, industry_id=None,
+                   linked: int = 0):
+    return contract_rules.check(values, new_form=is_new_form(session, contract, industry_id),
+                                linked_enterprises=linked, local_min_wage=local_min_wage())
 
 
-def parse_coverage(text: str, user) -> tuple[list[Enterprise], list[str]]:
+def parse_coverage(session: Session, text: str, user) -> tuple[list[Enterprise], list[str]]:
     """Enterprises named by credit codes (one per line); each must be valid, exist and be in scope."""
     found, errors, seen = [], [], set()
     for line_no, raw in enumerate((text or "").splitlines(), start=1):
@@ -91,7 +97,7 @@ def parse_coverage(text: str, user) -> tuple[list[Enterprise], list[str]]:
         if check.code in seen:
             continue
         seen.add(check.code)
-        enterprise = code_owner(check.code)
+        enterprise = code_owner(session, check.code)
         if enterprise is None:
             errors.append(f"第{line_no}行 {check.code}：平台内没有此代码的企业")
         elif not can_edit_enterprise(user, enterprise):
@@ -101,12 +107,13 @@ def parse_coverage(text: str, user) -> tuple[list[Enterprise], list[str]]:
     return found, errors
 
 
-def save_contract(contract: CollectiveContract, values: dict, coverage: list[Enterprise] | None = None) -> list:
+def save_contract(session: Session, contract: CollectiveContract, values: dict,
+                  coverage: list[Enterprise] | None = None) -> list:
     creating = contract.id is None
     if creating:
-        db.session.add(contract)
+        session.add(contract)
     changes = apply_changes(contract, values)
-    db.session.flush()
+    session.flush()
     if coverage is not None:
         wanted = {e.id for e in coverage}
         for row in list(contract.coverage):
@@ -117,7 +124,7 @@ def save_contract(contract: CollectiveContract, values: dict, coverage: list[Ent
             contract.coverage.append(ContractCoverage(enterprise_id=ent_id))
         if wanted != have:
             changes["coverage"] = [sorted(have), sorted(wanted)]
-    db.session.flush()
+    session.flush()
     if creating or changes:
         action = "contract_create" if creating else "contract_update"
         verb = "新增集体合同" if creating else "修改集体合同"
@@ -125,26 +132,27 @@ def save_contract(contract: CollectiveContract, values: dict, coverage: list[Ent
     return list(changes)
 
 
-def delete_contract(contract: CollectiveContract) -> None:
+def delete_contract(session: Session, contract: CollectiveContract) -> None:
     record("contract_delete", "contract", contract.id, f"删除集体合同 {contract.title}",
            {"enterprise_id": contract.enterprise_id, "scope": contract.scope, "kind": contract.kind})
-    db.session.delete(contract)
+    session.delete(contract)
 
 
-def save_meeting(contract: CollectiveContract, meeting: BargainingMeeting | None, values: dict) -> BargainingMeeting:
+def save_meeting(session: Session, contract: CollectiveContract, meeting: BargainingMeeting | None,
+                 values: dict) -> BargainingMeeting:
     creating = meeting is None
     if creating:
         meeting = BargainingMeeting(contract_id=contract.id)
-        db.session.add(meeting)
+        session.add(meeting)
     changes = apply_changes(meeting, values)
-    db.session.flush()
+    session.flush()
     if creating or changes:
         record("meeting_create" if creating else "meeting_update", "contract", contract.id,
                f"{'新增' if creating else '修改'}协商会议 {meeting.date}", {"meeting_id": meeting.id, "changes": changes})
     return meeting
 
 
-def delete_meeting(meeting: BargainingMeeting) -> None:
+def delete_meeting(session: Session, meeting: BargainingMeeting) -> None:
     record("meeting_delete", "contract", meeting.contract_id, f"删除协商会议 {meeting.date}",
            {"meeting_id": meeting.id})
-    db.session.delete(meeting)
+    session.delete(meeting)

@@ -57,7 +57,6 @@ def _save(form: CampaignForm, campaign: Campaign | None):
                 "description": (form.description.data or "").strip() or None,
             }
             saved = enrolment.save_campaign(campaign, values)
-            db.session.commit()
             flash("行动已保存。", "success")
             return redirect(url_for("registry.campaign_detail", campaign_id=saved.id))
     status = 400 if request.method == "POST" else 200
@@ -114,7 +113,6 @@ def campaign_detail(campaign_id: int):
 def enrol_default(campaign_id: int):
     campaign = _campaign_or_404(campaign_id)
     added = enrolment.enrol_default(campaign, _own_unit())
-    db.session.commit()
     flash(f"已按默认规则登记 {added} 家企业（已建会、正常经营、职工{campaign.min_headcount}人及以上）。", "success")
     return redirect(url_for("registry.campaign_detail", campaign_id=campaign.id))
 
@@ -126,7 +124,7 @@ def enrol_add(campaign_id: int):
     form = EnrolForm()
     if form.validate_on_submit():
         check = validate_code(form.credit_code.data)
-        enterprise = service.code_owner(check.code) if check.ok else None
+        enterprise = service.code_owner(db.session, check.code) if check.ok else None
         if not check.ok:
             form.credit_code.errors.append(check.error)
         elif enterprise is None:
@@ -137,7 +135,6 @@ def enrol_add(campaign_id: int):
             form.credit_code.errors.append(f"{enterprise.name} 已登记在本行动中")
         else:
             enrolment.enrol(campaign, enterprise)
-            db.session.commit()
             flash(f"已登记 {enterprise.name}（职工 {enterprise.headcount} 人）。", "success")
             return redirect(url_for("registry.campaign_detail", campaign_id=campaign.id))
     return _detail(campaign, form, 400)
@@ -154,6 +151,5 @@ def enrol_remove(campaign_id: int, enrolment_id: int):
         abort(403)
     name = row.enterprise.name
     enrolment.unenrol(row)
-    db.session.commit()
     flash(f"已将 {name} 移出本行动。", "success")
     return redirect(url_for("registry.campaign_detail", campaign_id=campaign.id))

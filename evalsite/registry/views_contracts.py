@@ -40,16 +40,15 @@ def _save(form: ContractForm, contract: CollectiveContract, area: bool):
         valid = form.validate()  # the rules run too, so every message shows at once
         values, coverage, linked = form.values(), None, 0
         if area:
-            coverage, problems = service.parse_coverage(form.coverage_codes.data, current_user)
+            coverage, problems = service.parse_coverage(db.session, form.coverage_codes.data, current_user)
             form.coverage_codes.errors.extend(problems)
             linked = len(coverage)
             values.update(scope=form.scope.data, unit_id=form.unit_id.data, industry_id=form.industry_id.data or None)
-        rules = service.check_contract(contract, values, values.get("industry_id"), linked)
+        rules = service.check_contract(db.session, contract, values, values.get("industry_id"), linked)
         for name, messages in rules.errors.items():
             form[name].errors.extend(messages)
         if valid and not any(f.errors for f in form):
-            service.save_contract(contract, values, coverage)
-            db.session.commit()
+            service.save_contract(db.session, contract, values, coverage)
             end = contract.expiry_date
             flash(f"集体合同已保存（有效期至{end.year}年{end.month}月{end.day}日）。" if end else "集体合同已保存。",
                   "success")
@@ -100,7 +99,7 @@ def area_contract_new():
 
 
 def _detail(contract: CollectiveContract, meeting_form=None, failed_meeting: int | None = None, status=200):
-    rules = service.check_contract(contract, {n: getattr(contract, n) for n in ContractForm.MODEL_FIELDS},
+    rules = service.check_contract(db.session, contract, {n: getattr(contract, n) for n in ContractForm.MODEL_FIELDS},
                                    linked=len(contract.coverage))
     blank = MeetingForm(formdata=None)
     add_form = meeting_form if meeting_form is not None and failed_meeting is None else blank
@@ -129,8 +128,7 @@ def contract_edit(contract_id: int):
 def contract_delete(contract_id: int):
     contract = contract_or_403(contract_id, edit=True)
     enterprise_id = contract.enterprise_id
-    service.delete_contract(contract)
-    db.session.commit()
+    service.delete_contract(db.session, contract)
     flash("集体合同已删除。", "success")
     if enterprise_id:
         return redirect(url_for("registry.enterprise_detail", enterprise_id=enterprise_id))
@@ -144,9 +142,8 @@ def meeting_add(contract_id: int):
     form = MeetingForm()
     if not form.validate_on_submit():
         return _detail(contract, form, None, 400)
-    service.save_meeting(contract, None, {"date": form.date.data, "online": form.online.data,
+    service.save_meeting(db.session, contract, None, {"date": form.date.data, "online": form.online.data,
                                           "notes": (form.notes.data or "").strip() or None})
-    db.session.commit()
     flash("协商会议已添加。", "success")
     return redirect(url_for("registry.contract_detail", contract_id=contract.id) + "#meetings")
 
@@ -165,9 +162,8 @@ def meeting_update(meeting_id: int):
     form = MeetingForm()
     if not form.validate_on_submit():
         return _detail(contract, form, meeting.id, 400)
-    service.save_meeting(contract, meeting, {"date": form.date.data, "online": form.online.data,
+    service.save_meeting(db.session, contract, meeting, {"date": form.date.data, "online": form.online.data,
                                              "notes": (form.notes.data or "").strip() or None})
-    db.session.commit()
     flash("协商会议已修改。", "success")
     return redirect(url_for("registry.contract_detail", contract_id=contract.id) + "#meetings")
 
@@ -176,7 +172,6 @@ def meeting_update(meeting_id: int):
 @admin_required
 def meeting_delete(meeting_id: int):
     meeting, contract = _meeting_or_404(meeting_id)
-    service.delete_meeting(meeting)
-    db.session.commit()
+    service.delete_meeting(db.session, meeting)
     flash("协商会议已删除。", "success")
     return redirect(url_for("registry.contract_detail", contract_id=contract.id) + "#meetings")

@@ -84,7 +84,7 @@ def _prepare(form: EnterpriseForm) -> None:
 def _save(form: EnterpriseForm, enterprise: Enterprise | None):
     """Validate, save and redirect; re-render with 400 on any error."""
     if form.validate_on_submit():
-        owner = service.code_owner(form.normalised_code, enterprise.id if enterprise else None)
+        owner = service.code_owner(db.session, form.normalised_code, enterprise.id if enterprise else None)
         if owner is not None:
             form.credit_code.errors.append(f"该统一社会信用代码已登记为“{owner.name}”")
         else:
@@ -93,8 +93,7 @@ def _save(form: EnterpriseForm, enterprise: Enterprise | None):
             values["name"] = values["name"].strip()
             for key in ("address", "union_chair", "union_chair_phone", "hr_contact", "hr_contact_phone", "notes"):
                 values[key] = (values[key] or "").strip() or None
-            saved = service.save_enterprise(enterprise, values)
-            db.session.commit()
+            saved = service.save_enterprise(db.session, enterprise, values)
             flash("企业信息已保存。", "success")
             if form.code_note:
                 flash(f"统一社会信用代码：{form.code_note}（{saved.credit_code}）。", "info")

@@ -7,7 +7,6 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import admin_required
-from ..db import db
 from . import import_service
 from .blueprint import bp
 from .common import all_industries, units_for
@@ -85,7 +84,6 @@ def import_confirm():
     if not result.ok:  # the registry changed since the preview
         return _preview_page(result, filename, form, 409)
     counts = import_service.write(result, filename)
-    db.session.commit()
     import_service.discard()
     flash(f"导入完成：新增 {counts['created']} 家，更新 {counts['updated']} 家，未变 {counts['unchanged']} 家。", "success")
     if counts["held"]:

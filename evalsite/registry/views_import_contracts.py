@@ -11,7 +11,6 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import admin_required
-from ..db import db
 from . import import_service
 from .blueprint import bp
 from . import contract_import_service as service
@@ -63,7 +62,6 @@ def import_contracts_confirm():
     if not result.ok:  # the registry or the contracts changed since the preview
         return _preview_page(result, filename, form, 409)
     counts = service.write(result, filename)
-    db.session.commit()
     import_service.discard(service.KIND)
     flash(f"导入完成：新增 {counts['created']} 份，更新 {counts['updated']} 份，未变 {counts['unchanged']} 份集体合同。",
           "success")

@@ -61,7 +61,6 @@ def user_new():
             form[name].errors.extend(messages)
         if not errors:
             user = accounts.create_user(username, form.display_name.data.strip(), form.password.data, values)
-            db.session.commit()
             flash(f"已创建账号 {user.username}。请将初始密码通过安全渠道告知本人；其首次登录时须修改密码。", "success")
             return redirect(url_for("registry.user_list"))
     status = 400 if request.method == "POST" else 200
@@ -90,7 +89,6 @@ def user_edit(user_id: int):
             changes = apply_changes(user, values)
             if changes:
                 record("user_update", "user", user.id, f"修改账号 {user.username}", {"changes": changes})
-            db.session.commit()
             flash("账号已保存。", "success")
             return redirect(url_for("registry.user_list"))
     status = 400 if request.method == "POST" else 200
@@ -103,7 +101,6 @@ def _toggle(user_id: int, active: bool):
     if user.id == current_user.id:
         abort_zh(409, "不能停用或启用自己的账号。")
     accounts.set_active(user, active)
-    db.session.commit()
     flash(f"账号 {user.username} 已{'启用' if active else '停用'}。", "success")
     return redirect(url_for("registry.user_list"))
 
@@ -125,7 +122,6 @@ def user_reactivate(user_id: int):
 def user_end_sessions(user_id: int):
     user = managed_user_or_403(user_id)
     accounts.end_sessions(user)
-    db.session.commit()
     flash(f"账号 {user.username} 的所有登录均已退出，需重新登录。", "success")
     return redirect(url_for("registry.user_edit", user_id=user.id))
 
@@ -137,7 +133,6 @@ def user_reset_mfa(user_id: int):
     if user.id == current_user.id:
         abort_zh(409, "不能重置自己的两步验证，请联系其他管理员。")
     accounts.reset_second_factor(user)
-    db.session.commit()
     flash(f"已重置 {user.username} 的两步验证，其下次登录时须重新设置。", "success")
     return redirect(url_for("registry.user_edit", user_id=user.id))
 
@@ -149,7 +144,6 @@ def user_reset_password(user_id: int):
     form = PasswordResetForm(user=user)
     if form.validate_on_submit():
         accounts.reset_password(user, form.new.data)
-        db.session.commit()
         flash(f"已重置 {user.username} 的密码，其已登录的会话均已失效；其下次登录时须修改密码。", "success")
         return redirect(url_for("registry.user_list"))
     status = 400 if request.method == "POST" else 200

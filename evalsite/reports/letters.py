@@ -27,14 +27,14 @@ from scoring.problems import default_rules, letter_fact
 from .. import four_eyes
 from ..models import DetectedProblem, EscalationLetter, RectificationItem, ReportVersion, User
 from ..models.base import utcnow
+from ..domain_errors import Conflict, Invalid
 from ..timefmt import format_date
 from .tracking import record_event
-from .workflow import Conflict
 
 MAX_PARAGRAPHS, MAX_PARAGRAPH = 12, 1000
 
 
-class LetterInputError(ValueError):
+class LetterInputError(Invalid):
     """A wording field is unusable (HTTP 400); the message is Chinese."""
 
 

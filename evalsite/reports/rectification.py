@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from scoring.escalation import load_rules as escalation_rules
 
+from ..domain_errors import Conflict, Invalid
 from ..models import EvaluatorAssignment, RectificationItem, Report, ReportVersion, User
 from ..models.base import utcnow
 from ..timefmt import to_local
 from .tracking import record_event
-from .workflow import Conflict, can_approve, get_or_create_report, open_version
+from .workflow import can_approve, get_or_create_report, open_version
 
 OWNER_SIDES = {"worker": {"union"}, "union": {"union"}, "employer": {"management"},
                "management": {"management"}, "both": {"union", "management"},
@@ -55,7 +56,7 @@ def can_review(session: Session, user: User, item: RectificationItem) -> bool:
 def submit(session: Session, item: RectificationItem, user: User, measures: str, today: dt.date) -> None:
     measures = (measures or "").strip()
     if not measures:
-        raise ValueError("请填写已采取的整改措施。")
+        raise Invalid("请填写已采取的整改措施。")
     if item.status not in ("open", "returned"):
         raise Conflict(f"该整改项当前为“{item.status_label}”，不能提交。")
     late = today > item.deadline
@@ -75,7 +76,7 @@ def accept(session: Session, item: RectificationItem, user: User, comment: str =
 def return_item(session: Session, item: RectificationItem, user: User, comment: str) -> None:
     comment = (comment or "").strip()
     if not comment:
-        raise ValueError("退回时请写明理由。")
+        raise Invalid("退回时请写明理由。")
     if item.status != "submitted":
         raise Conflict(f"只有待验收的整改项可以退回，当前为“{item.status_label}”。")
     record_event(session, item, user, "returned", comment)

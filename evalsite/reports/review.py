@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..confirm import fingerprint
 from ..models import ReportVersion, User
 from .. import review_history as history
-from .workflow import Conflict
+from ..domain_errors import Conflict
 
 APPROVAL_WITHDRAWN_EDIT = "修改了评估组说明，原审核自动撤回"
 

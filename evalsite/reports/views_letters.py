@@ -7,12 +7,11 @@ from flask_login import current_user
 from .. import audit, confirm, four_eyes
 from ..access import enterprise_or_403, roles_required
 from ..db import db
-from ..errors import abort_zh
+from ..errors import abort_zh, field_errors
 from ..models import EscalationLetter
 from ..pdf.letters import outline
 from . import letters as lsvc
 from . import rectification as rsvc
-from .workflow import Conflict
 from .blueprint import bp
 from .forms import ActionForm, LetterEditForm, LetterForm, LetterIssueForm, ResponseForm
 from .views_rectification import _render_item, item_or_404
@@ -65,12 +64,8 @@ def letter_create(item_id):
     form = LetterForm()
     if not form.validate():
         return _render_item(item, 400, letter_form=form)
-    try:
-        letter = lsvc.draft_letter(db.session, item, form.kind.data, current_user, _today())
-    except Conflict as exc:
-        abort_zh(409, str(exc))
+    letter = lsvc.draft_letter(db.session, item, form.kind.data, current_user, _today())
     audit.record("letter.draft", "escalation_letter", letter.id, f"起草{letter.kind_label}（{item.title}）")
-    db.session.commit()
     flash(f"已起草{letter.kind_label}，请预览、修改措辞后送审；文号在出具时生成。", "success")
     return redirect(url_for("reports.letter", letter_id=letter.id))
 
@@ -94,11 +89,10 @@ def letter_edit(letter_id):
         lsvc.edit_letter(letter, current_user, addressee=form.addressee.data, facts=form.facts.data,
                          legal_basis=form.legal_basis.data, requests=form.requests.data,
                          contact=form.contact.data or "")
-    except lsvc.LetterInputError as exc:
-        form.facts.errors = list(form.facts.errors) + [str(exc)]
-        return _render_letter(letter, 400, edit_form=form)
+    except lsvc.LetterInputError as exc:  # next to the wording field
+        field_errors(exc, form, default="facts")
+        return _render_letter(letter, exc.status, edit_form=form)
     audit.record("letter.edit", "escalation_letter", letter.id, f"修改{letter.kind_label}措辞")
-    db.session.commit()
     flash("已保存文书措辞。" + ("原审核已失效，请重新送审。" if letter.status == "draft" and letter.revision > 2 else ""),
           "success")
     return redirect(url_for("reports.letter", letter_id=letter.id))
@@ -123,12 +117,8 @@ def letter_approve(letter_id):
                         button="确认审核通过", back_url=url_for("reports.letter", letter_id=letter.id))
     if page is not None:
         return page
-    try:
-        lsvc.approve_letter(letter, current_user)
-    except Conflict as exc:
-        abort_zh(409, str(exc))
+    lsvc.approve_letter(letter, current_user)
     audit.record("letter.approve", "escalation_letter", letter.id, f"审核通过{letter.kind_label}")
-    db.session.commit()
     flash("已审核通过，可由起草人或另一位管理员编号出具。", "success")
     return redirect(url_for("reports.letter", letter_id=letter.id))
 
@@ -169,12 +159,8 @@ def letter_issue(letter_id):
     raw = (form.revision.data or "").strip()
     if not raw.isdigit() or len(raw) > 9:
         abort_zh(400, "确认信息无效，请返回文书页面重新确认。")
-    try:
-        lsvc.issue(db.session, letter, current_user, _today(), int(raw))
-    except Conflict as exc:
-        abort_zh(409, str(exc))
+    lsvc.issue(db.session, letter, current_user, _today(), int(raw))
     audit.record("letter.issue", "escalation_letter", letter.id, f"{letter.kind_label} {letter.number}")
-    db.session.commit()
     flash(f"已编号出具{letter.kind_label}（{letter.number}），答复期限{lsvc.format_date(letter.response_deadline)}。",
           "success")
     return redirect(url_for("reports.letter", letter_id=letter.id))
@@ -187,12 +173,8 @@ def letter_discard(letter_id):
     if not ActionForm().validate():
         abort_zh(400, "页面已过期，请刷新后重试。")
     item_id, label = letter.item_id, letter.kind_label
-    try:
-        lsvc.discard_letter(db.session, letter)
-    except Conflict as exc:
-        abort_zh(409, str(exc))
+    lsvc.discard_letter(db.session, letter)
     audit.record("letter.discard", "escalation_letter", letter_id, f"删除{label}草稿")
-    db.session.commit()
     flash(f"已删除{label}草稿（未占用文号）。", "success")
     return redirect(url_for("reports.item", item_id=item_id))
 
@@ -217,11 +199,7 @@ def letter_response(letter_id):
     form = ResponseForm()
     if not form.validate():
         return _render_item(letter.item, 400)
-    try:
-        lsvc.record_response(db.session, letter, current_user, form.response.data, _today())
-    except Conflict as exc:
-        abort_zh(409, str(exc))
+    lsvc.record_response(db.session, letter, current_user, form.response.data, _today())
     audit.record("rectification.response", "escalation_letter", letter.id, f"{letter.number} 记录答复")
-    db.session.commit()
     flash("已记录答复。", "success")
     return redirect(url_for("reports.item", item_id=letter.item_id))

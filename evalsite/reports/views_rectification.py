@@ -11,13 +11,13 @@ from .. import audit
 from ..labels import actor
 from ..access import enterprise_or_403, roles_required, scope_enterprises
 from ..db import db
-from ..errors import abort_zh
+from ..domain_errors import Invalid
+from ..errors import abort_zh, field_errors
 from ..models import EscalationLetter, RectificationEvidence, RectificationItem
 from ..models.orgs import Enterprise, ReportingUnit
 from . import rectification as rsvc
 from .. import review_history as history
 from ..assessments.evidence import UploadRejected, send_stored, store_upload
-from .workflow import Conflict
 from .blueprint import bp
 from .forms import LetterForm, ResponseForm, ReviewForm, SubmitItemForm
 from .views_reports import STAFF, _today, campaign_or_404
@@ -69,17 +69,13 @@ def item_submit(item_id):
         except UploadRejected as exc:
             form.evidence.errors = [exc.message]
             return _render_item(item, exc.status, submit_form=form)
-    try:
-        rsvc.submit(db.session, item, current_user, form.measures.data, _today())
-    except Conflict as exc:
-        abort_zh(409, str(exc))
+    rsvc.submit(db.session, item, current_user, form.measures.data, _today())
     if stored is not None:
         db.session.add(RectificationEvidence(item_id=item.id, filename=stored.filename, stored_name=stored.stored_name,
                                              content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
                                              uploaded_by_id=current_user.id))
     audit.record("rectification.submit", "rectification_item", item.id, f"{item.title}（{item.code}）提交整改" +
                  ("（逾期）" if item.late else ""))
-    db.session.commit()
     flash("已提交，等待验收。" + ("本项已超过整改期限，记为逾期。" if item.late else ""), "success")
     return redirect(url_for("reports.item", item_id=item.id))
 
@@ -98,13 +94,10 @@ def item_review(item_id):
             rsvc.accept(db.session, item, current_user, form.comment.data or "")
         else:  # a return needs its reason, as every return of the platform does
             rsvc.return_item(db.session, item, current_user, history.clean_reason(form.comment.data))
-    except Conflict as exc:
-        abort_zh(409, str(exc))
-    except ValueError as exc:
-        form.comment.errors = [str(exc)]
-        return _render_item(item, 400, review_form=form)
+    except Invalid as exc:  # the reason missing or too long: next to the comment field
+        field_errors(exc, form, default="comment")
+        return _render_item(item, exc.status, review_form=form)
     audit.record(f"rectification.{form.action.data}", "rectification_item", item.id, f"{item.title}（{item.code}）{item.status_label}")
-    db.session.commit()
     flash("已验收通过。" if item.status == "accepted" else
           f"已退回整改，责任方（{item.owner_label}）将在整改项页面看到退回原因。", "success")
     return redirect(url_for("reports.item", item_id=item.id))

@@ -10,7 +10,6 @@ from .. import audit, four_eyes
 from ..access import enterprise_or_403, roles_required, scope_enterprises
 from ..campaign_context import campaign_or_404
 from ..db import db
-from ..errors import abort_zh
 from ..models import Enterprise, Report, ReportVersion
 from . import workflow as svc
 from .. import review_history as history
@@ -33,10 +32,6 @@ def version_or_404(version_id: int) -> ReportVersion:
     if current_user.role == "enterprise" and not version.is_frozen:
         abort(404)
     return version
-
-
-def _conflict(exc: svc.Conflict):
-    abort_zh(409, str(exc))
 
 
 @bp.get("/")
@@ -86,13 +81,9 @@ def draft(ent_id):
     if not svc.can_draft(current_user, ent, campaign.id, db.session):
         abort(403)
     before = _latest_status(campaign.id, ent.id)
-    try:
-        version = svc.draft_report(db.session, campaign, ent, current_user,
-                                   recompute=request.form.get("recompute") == "1")
-    except svc.Conflict as exc:
-        _conflict(exc)
+    version = svc.draft_report(db.session, campaign, ent, current_user,
+                               recompute=request.form.get("recompute") == "1")
     audit.record("report.draft", "report_version", version.id, f"{version.report.number} 第{version.version}版草稿")
-    db.session.commit()
     note = {"approved": "原已审核通过的版本内容已更新，审核已撤回，须重新审核后才能出具。",
             "returned": "已按退回意见重新生成，版本重新进入待审核。"}.get(before if version.version_refreshed else "", "")
     flash(f"已生成报告草稿 {version.report.number} 第{version.version}版。{note}", "success")
@@ -163,12 +154,8 @@ def closing(report_id):
         abort(403)
     from .rectification import draft_closing
 
-    try:
-        v = draft_closing(db.session, report, current_user)
-    except svc.Conflict as exc:
-        _conflict(exc)
+    v = draft_closing(db.session, report, current_user)
     audit.record("report.closing_draft", "report_version", v.id, f"{v.report.number} 整改情况报告草稿")
-    db.session.commit()
     flash("已生成整改情况报告草稿，审核后出具。", "success")
     return redirect(url_for("reports.version", version_id=v.id))
 

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from .. import audit, confirm, four_eyes
 from ..db import db
+from ..domain_errors import Conflict
 from ..errors import abort_zh
 from ..access import roles_required
 from . import review
@@ -33,13 +34,8 @@ def _back(v) -> str:
 
 
 def _done(v, message: str):
-    db.session.commit()
     flash(message, "success")
     return redirect(_back(v))
-
-
-def _conflict(exc):
-    abort_zh(409, str(exc))
 
 
 @bp.route("/versions/<int:version_id>/approve", methods=["GET", "POST"])
@@ -47,8 +43,8 @@ def _conflict(exc):
 def approve(version_id):
     v = _managed_version(version_id, approve=True)
     if v.status != "draft":
-        _conflict(svc.Conflict("该版本已退回修改，须由起草人修改并重新提交后才能审核。" if v.status == "returned"
-                               else f"只有草稿可以审核，当前状态：{v.status_label}。"))
+        raise Conflict("该版本已退回修改，须由起草人修改并重新提交后才能审核。" if v.status == "returned"
+                       else f"只有草稿可以审核，当前状态：{v.status_label}。")
     four_eyes.check_can_approve(v.drafted_by_id, current_user.id)
     lines = ["本版本状态变为“已审核”，之后可以出具；审核人记为您。"]
     if four_eyes.enabled() and not four_eyes.approver_may_issue():
@@ -59,10 +55,7 @@ def approve(version_id):
                         back_url=_back(v))
     if page is not None:
         return page
-    try:
-        svc.approve(v, current_user)
-    except svc.Conflict as exc:
-        _conflict(exc)
+    svc.approve(v, current_user)
     audit.record("report.approve", "report_version", v.id, f"{v.report.number} 第{v.version}版审核通过")
     return _done(v, "已审核通过，可以出具。")
 
@@ -72,8 +65,8 @@ def approve(version_id):
 def issue(version_id):
     v = _managed_version(version_id, approve=True)
     if v.status != "approved":
-        _conflict(svc.Conflict("报告须先经区级（或市级）管理员审核通过后才能出具。" if v.status in ("draft", "returned")
-                               else f"该版本当前状态为“{v.status_label}”，不能出具。"))
+        raise Conflict("报告须先经区级（或市级）管理员审核通过后才能出具。" if v.status in ("draft", "returned")
+                       else f"该版本当前状态为“{v.status_label}”，不能出具。")
     four_eyes.check_can_issue(v.approved_by_id, current_user.id)
     lines = ["生成正式 PDF，计算 SHA-256 摘要并分配公开核验码，出具日期记为今天。",
              "出具后本版本不能再修改或删除；如需更正，只能生成新版本。",
@@ -87,10 +80,7 @@ def issue(version_id):
                         back_url=_back(v))
     if page is not None:
         return page
-    try:
-        svc.issue(db.session, v, current_user, today=_today())
-    except svc.Conflict as exc:
-        _conflict(exc)
+    svc.issue(db.session, v, current_user, today=_today())
     audit.record("report.issue", "report_version", v.id, f"{v.report.number} 第{v.version}版出具",
                  {"sha256": v.sha256})
     return _done(v, f"已出具，核验码 {v.verify_code}。")
@@ -109,7 +99,7 @@ def _reason_page(v, token, *, title, label, action, button, lines, error=None, s
 def revoke(version_id):
     v = _managed_version(version_id, approve=True)
     if v.status != "issued":
-        _conflict(svc.Conflict(f"只有现行有效的已出具版本可以撤销，当前状态：{v.status_label}。"))
+        raise Conflict(f"只有现行有效的已出具版本可以撤销，当前状态：{v.status_label}。")
     token = review.state_token(v)
     kw = dict(title="撤销报告版本", label="撤销原因", action=url_for("reports.revoke", version_id=v.id),
               button="确认撤销", danger=True,
@@ -125,10 +115,7 @@ def revoke(version_id):
         return render_version_page(v, 400, revoke_form=form)
     if not confirm.confirmed(token):
         return _reason_page(v, token, **kw)
-    try:
-        svc.revoke(v, current_user, form.reason.data)
-    except svc.Conflict as exc:
-        _conflict(exc)
+    svc.revoke(v, current_user, form.reason.data)
     audit.record("report.revoke", "report_version", v.id, f"{v.report.number} 第{v.version}版撤销",
                  {"reason": form.reason.data})
     return _done(v, "已撤销。")
@@ -140,7 +127,7 @@ def return_version(version_id):
     """退回修改: back to the drafter with a reason they will see on the version page."""
     v = _managed_version(version_id, approve=True)
     if v.status not in ("draft", "approved"):
-        _conflict(svc.Conflict(f"只有未出具的草稿或已审核版本可以退回修改，当前状态：{v.status_label}。"))
+        raise Conflict(f"只有未出具的草稿或已审核版本可以退回修改，当前状态：{v.status_label}。")
     drafter = v.drafted_by.display_name if v.drafted_by else "起草人"
     token = review.state_token(v)
     kw = dict(title="退回修改", label="退回原因（起草人将看到）", action=url_for("reports.return_version", version_id=v.id),
@@ -156,10 +143,7 @@ def return_version(version_id):
                             status=400, **kw)
     if request.form.get("confirm"):
         confirm.confirmed(token)  # 409 when the version changed since the page was shown
-    try:
-        review.return_version(db.session, v, current_user, reason)
-    except svc.Conflict as exc:
-        _conflict(exc)
+    review.return_version(db.session, v, current_user, reason)
     audit.record("report.return", "report_version", v.id, f"{v.report.number} 第{v.version}版退回修改",
                  {"reason": reason})
     return _done(v, f"已退回修改，起草人（{drafter}）将在版本页面看到退回原因。")
@@ -184,9 +168,6 @@ def edit_version(version_id):
                             note="如不想撤回审核，请点击“取消，返回”，修改不会保存。")
         if page is not None:
             return page
-    try:
-        message = review.edit_remarks(db.session, v, form.remarks.data or "", current_user)
-    except svc.Conflict as exc:
-        _conflict(exc)
+    message = review.edit_remarks(db.session, v, form.remarks.data or "", current_user)
     audit.record("report.edit", "report_version", v.id, f"{v.report.number} 第{v.version}版修改说明")
     return _done(v, message)

@@ -100,7 +100,7 @@ def batch_start():
     campaign = campaign_or_404()
     campaign_id = campaign.id
     audit.record("report.batch", "campaign", campaign_id, "后台批量出具报告")
-    db.session.commit()
+    db.session.commit()  # before the job starts: it reads in a process (or, inline in tests, a session) of its own
     db.session.close()  # the job may run inline (tests) and needs the write lock
     key = enqueue_render(campaign_id, draft_all=request.form.get("draft_all") == "1",
                          is_async=not current_app.config.get("RQ_SYNC", False))

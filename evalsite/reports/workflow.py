@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, object_session
 
 from .. import four_eyes
 from .. import review_history as history
+from ..domain_errors import Conflict, Invalid
 from ..timefmt import local_today
 from ..models import Campaign, Enterprise, EvaluatorAssignment, Report, ReportVersion, User
 from ..models.base import utcnow
@@ -33,10 +34,6 @@ NUMBER_PREFIX = "WH"
 
 OPEN_STATUSES = ("draft", "returned", "approved")  # not issued yet: a new draft refreshes the version
 APPROVAL_WITHDRAWN_REDRAFT = "重新生成了草稿，原审核自动撤回"
-
-
-class Conflict(Exception):
-    """The object's state forbids the action (HTTP 409); the message is Chinese."""
 
 
 # ---------------------------------------------------------------- permissions
@@ -364,7 +361,7 @@ def issue(session: Session, version: ReportVersion, user: Optional[User], today:
 def revoke(version: ReportVersion, user: User, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
-        raise ValueError("请填写撤销原因。")
+        raise Invalid("请填写撤销原因。")
     if version.status != "issued":
         raise Conflict(f"只有现行有效的已出具版本可以撤销，当前状态：{version.status_label}。")
     version.status, version.revoked_reason = "revoked", reason[:500]

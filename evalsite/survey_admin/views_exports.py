@@ -55,7 +55,7 @@ def _audit(campaign, kind, audiences, eid):
         audit.record("survey.export", "campaign", campaign.id,
                      f"下载去标识化答卷数据（{FORMATS[kind]}，{'、'.join(ex.AUDIENCE_LABELS[a] for a in audiences)}）",
                      {"format": kind, "audiences": audiences, "enterprise": eid})
-        db.session.commit()
+        db.session.commit()  # a GET (never committed by the boundary): the download is audited before it is sent
 
 
 def _table(campaign, audience, ids, grant):

@@ -46,7 +46,6 @@ def create_links(enterprise_id: int):
         abort(400)
     made = svc.ensure_links(db.session, campaign, [ent.id], audiences)
     audit.record("survey.links", "enterprise", ent.id, f"生成问卷链接 {made} 个")
-    db.session.commit()
     flash(f"已生成 {made} 个问卷链接。" if made else "问卷链接已存在。", "success")
     return redirect(url_for(".enterprise", enterprise_id=ent.id, campaign=campaign.id))
 
@@ -62,7 +61,6 @@ def bulk_links():
                              .where(Enterprise.id.in_(svc.enrolled_ids(db.session, campaign.id)))).all()
     made = svc.ensure_links(db.session, campaign, ids)
     audit.record("survey.links_bulk", "campaign", campaign.id, f"批量生成问卷链接 {made} 个")
-    db.session.commit()
     flash(f"已为 {len(ids)} 家参加企业补齐链接，新生成 {made} 个。", "success")
     return redirect(url_for(".overview", campaign=campaign.id))
 
@@ -91,7 +89,6 @@ def link_settings(link_id: int):
                                                                   form.closes_on.data, form.daily_cap.data)
     audit.record("survey.link_settings", "survey_link", link.id, f"问卷链接设为{link.status_label}",
                  {"opens_on": str(link.opens_on), "closes_on": str(link.closes_on), "daily_cap": link.daily_cap})
-    db.session.commit()
     flash("链接设置已保存。", "success")
     return _back(link)
 
@@ -113,7 +110,6 @@ def rotate_link(link_id: int):
         return page
     fresh = svc.rotate(db.session, link)
     audit.record("survey.rotate", "survey_link", link.id, f"更换问卷链接（新链接 {fresh.id}）")
-    db.session.commit()
     flash("已更换链接：旧链接和旧海报立即失效，请下载并张贴新海报。", "success")
     return _back(link)
 
@@ -166,5 +162,4 @@ def ballots(link_id: int):
     pdf = render_ballots(BallotSheetData(enterprise_name=link.enterprise.name, url=svc.public_url(link.token),
                                          codes=codes, campaign_name=link.campaign.name, audience=link.audience))
     audit.record("survey.ballots", "survey_link", link.id, f"生成一次性作答码 {len(codes)} 个")
-    db.session.commit()
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"ballots-{link_id}.pdf")

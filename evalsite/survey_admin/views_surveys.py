@@ -111,7 +111,6 @@ def pin_defaults():
     pinned = svc.pin_defaults(db.session, campaign, current_user.id)
     audit.record("survey.pin_defaults", "campaign", campaign.id, f"{campaign.code} 采用默认问卷",
                  {d.audience: d.hash for d in pinned})
-    db.session.commit()
     flash("已将默认职工问卷和企业方问卷用于本行动。", "success")
     return redirect(url_for(".definitions", campaign=campaign.id))
 
@@ -141,7 +140,6 @@ def upload_definition():
         return definitions(form, str(exc), 400)
     audit.record("survey.upload_definition", "survey_definition", definition.hash,
                  f"上传问卷 {definition.code} {definition.version}")
-    db.session.commit()
     flash(f"问卷 {definition.title}（{definition.version}）已校验并保存，请预览后再启用。", "success")
     return redirect(url_for(".preview", digest=definition.hash, campaign=campaign.id))
 
@@ -158,7 +156,6 @@ def pin_definition(digest: str):
     svc.pin(campaign, definition)
     audit.record("survey.pin", "campaign", campaign.id, f"{campaign.code} 启用问卷 {definition.code} {definition.version}",
                  {"audience": definition.audience, "hash": definition.hash})
-    db.session.commit()
     flash("已启用。此前提交的答卷仍按其原问卷版本保存和统计。", "success")
     return redirect(url_for(".definitions", campaign=campaign.id))
 

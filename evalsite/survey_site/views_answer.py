@@ -14,12 +14,12 @@ import secrets
 
 from flask import current_app, make_response, redirect, render_template, request, send_from_directory
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
-from werkzeug.exceptions import default_exceptions
 
 from surveys import Definition, ballots, prune_hidden, validate_answers
 
 from ..db import db
-from ..errors import MESSAGES, abort_zh
+from ..domain_errors import DomainError, Gone
+from ..errors import MESSAGES, abort_zh, handle_domain_error
 from ..survey_data import store as svc
 from ..survey_data import submit as answering
 from ..timefmt import local_today
@@ -64,15 +64,24 @@ def asset(name: str):
     return resp
 
 
+SURVEY_ERROR_CODES = (400, 404, 405, 410, 413, 429)
+
+
 def _error(exc):
-    code = getattr(exc, "code", 500) or 500
+    """The respondent's own message page, for domain errors and HTTP errors alike (a 403 as everywhere)."""
+    domain = isinstance(exc, DomainError)
+    if domain and exc.status not in SURVEY_ERROR_CODES:
+        return handle_domain_error(exc)
+    code = (exc.status if domain else getattr(exc, "code", 500)) or 500
     title, message = MESSAGES.get(code, MESSAGES[500])
+    detail = exc.message if domain else getattr(exc, "description_zh", None)
     return render_template("survey_site/message.html", title=title, enterprise_name=getattr(exc, "enterprise", ""),
-                           message=getattr(exc, "description_zh", None) or message), code
+                           message=detail or message), code
 
 
-for _code in (400, 404, 405, 410, 413, 429):
+for _code in SURVEY_ERROR_CODES:
     bp.register_error_handler(_code, _error)
+bp.register_error_handler(DomainError, _error)
 
 
 def _today() -> dt.date:
@@ -85,8 +94,8 @@ def _link(token: str) -> tuple[answering.PublicLink, Definition]:
         abort_zh(404, "找不到这份问卷，请检查网址或重新扫描二维码。")
     problem = answering.link_problem(link, _today())
     if problem:
-        exc = default_exceptions[410]()
-        exc.description_zh, exc.enterprise = problem, link.enterprise_name
+        exc = Gone(problem)
+        exc.enterprise = link.enterprise_name
         raise exc
     definition = svc.definition_by_hash(db.session, link.definition_hash)
     if definition is None:
