@@ -224,7 +224,7 @@ def issue(session: Session, letter: EscalationLetter, user: Optional[User], toda
         raise Conflict("文号分配繁忙，请稍后重试。")
     session.refresh(letter)
     record_event(session, letter.item, user, None,
-           f"发出{letter.kind_label}（{number}），答复期限{format_date(deadline)}", kind="letter")
+                 f"发出{letter.kind_label}（{number}），答复期限{format_date(deadline)}", kind="letter")
     session.flush()
     return letter
 
@@ -254,8 +254,8 @@ def record_response(session: Session, letter: EscalationLetter, user: User, text
         raise LetterInputError("请填写答复内容。")
     letter.response, letter.responded_at = text[:5000], today
     late = "（逾期答复）" if today > letter.response_deadline else ""
-    record_event(session, letter.item, user, None, f"{letter.kind_label}（{letter.number}）收到答复{late}：{text[:200]}",
-           kind="response")
+    record_event(session, letter.item, user, None,
+                 f"{letter.kind_label}（{letter.number}）收到答复{late}：{text[:200]}", kind="response")
 
 
 def issued_letters(session: Session, item_ids: Sequence[int]) -> list[EscalationLetter]:
