@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from evalsite.models import Campaign, Enterprise, Submission, SurveyRelease
 from evalsite.survey_data import aggregates
 from evalsite.survey_data import releases
+from evalsite.survey_data import results
 from evalsite.survey_data import store as svc
 from surveys import default_definition, distribution, validate_answers
 from surveys.metrics import rate_counts
