@@ -28,9 +28,8 @@ from ..models import (Assessment, AuditEntry, Campaign, CollectiveContract, Cont
 from ..reports.workflow import can_approve, visible_versions
 from ..survey_data import disclosure as policy
 from ..survey_data import releases
-from ..survey_data.aggregates import live_counts
 from ..survey_data.results import monitor
-from ..survey_data.store import AUDIENCE_CODES
+from ..survey_data.store import AUDIENCE_CODES, response_counts
 from surveys.disclosure import AUDIENCES
 
 AUDIT_LIMIT = 50
@@ -133,7 +132,7 @@ def _surveys(session: Session, user: User, enterprise: Enterprise, campaign: Cam
     """Counters, the latest release and (for the side running it) the link, per questionnaire."""
     if enrolment is None:
         return []
-    counts = live_counts(session, campaign.id, [enterprise.id])
+    counts = response_counts(session, campaign.id, [enterprise.id])
     rows = monitor(session, campaign, select(Enterprise).where(Enterprise.id == enterprise.id), counts)
     published = releases.latest(session, campaign.id, [enterprise.id])
     runs = {a: policy.runs_link(user, enterprise, a) for a in AUDIENCE_CODES}

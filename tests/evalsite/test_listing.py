@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from evalsite.db import db
+from evalsite.domain_errors import DomainError
 from evalsite.listing import Column, Filter, Listing
 from evalsite.models import Enterprise
 from evalsite.registry.lists import ENTERPRISES
@@ -27,6 +28,8 @@ def _status(app, args) -> int:
     with app.test_request_context("/"):
         try:
             ENTERPRISES.parse(MultiDict(args))
+        except DomainError as e:  # abort_zh raises the domain error of its status
+            return e.status
         except HTTPException as e:
             return e.code
     return 200
