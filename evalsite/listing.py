@@ -68,7 +68,7 @@ class Filter:
 
     key: str
     label: str
-    kind: str = "choice"  # "id" | "choice" | "bool"
+    kind: str = "choice"  # "id" | "choice" | "bool" | "text" (an exact value typed in, e.g. a username)
     choices: Any = ()  # [(value, label)] or a callable returning them (evaluated when rendered)
     where: Optional[Callable[[Any], Any]] = None  # value -> SQL condition
     test: Optional[Callable[[Any, Any], bool]] = None  # (row, value) -> keep?
@@ -86,6 +86,8 @@ class Filter:
             return None
         if self.kind == "id":
             return parse_int(text, self.label)
+        if self.kind == "text":
+            return text[:SEARCH_MAX]
         if self.kind == "bool":
             if text not in ("1", "0"):
                 abort_zh(400, f"参数“{self.label}”应为“是”（1）或“否”（0）。")
@@ -119,14 +121,15 @@ class Listing:
     def __init__(self, name: str, columns: Sequence[Column], filters: Sequence[Filter] = (), *,
                  search: Sequence = (), search_rows: Optional[Callable[[Any], tuple]] = None,
                  default_sort: Optional[str] = None, default_desc: bool = False, tiebreak: Sequence = (),
-                 search_label: str = "名称或信用代码", rows: bool = False):
+                 search_label: str = "名称或信用代码", rows: bool = False, contains: Sequence = ()):
         self.name = name  # sheet title and file name stem of the export
         self.columns = list(columns)
         self.by_key = {c.key: c for c in self.columns}
         self.filters = list(filters)
         clash = [f.key for f in self.filters if f.key in RESERVED]
         assert not clash, f"filter keys {clash} are listing parameters"
-        self.search = tuple(search)  # (name expression, credit-code expression) for selects
+        self.search = tuple(search)  # (name expression, credit-code expression...) for selects
+        self.contains = tuple(contains)  # further columns searched for the text anywhere (usernames, titles)
         self.search_rows = search_rows  # row -> (name, credit code) for Python rows
         self.default_sort = default_sort or ""
         self.default_desc = default_desc
@@ -169,9 +172,9 @@ class Listing:
     # --- selects ---------------------------------------------------------------------------------
     def apply(self, stmt: Select, lq: ListQuery) -> Select:
         """The select searched, filtered and ordered (not paged)."""
-        if lq.q and self.search:
-            name_expr, *code_exprs = self.search
-            conds = [name_expr.contains(lq.q, autoescape=True)]
+        if lq.q and (self.search or self.contains):
+            name_expr, *code_exprs = self.search or (None,)
+            conds = [c.contains(lq.q, autoescape=True) for c in (name_expr, *self.contains) if c is not None]
             conds += [c.startswith(lq.q.upper(), autoescape=True) for c in code_exprs]
             stmt = stmt.where(or_(*conds))
         for flt in self.filters:

@@ -1,25 +1,21 @@
 """Administrators: evaluator assignments (scoped to their district) and the analysis page."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import svg
-from ..access import admin_required, can_edit_enterprise, scope_enterprises
+from ..access import admin_required, can_edit_enterprise
 from ..db import db
 from ..inputs import form_int, query_int
 from ..errors import abort_zh
-from ..models import (Assessment, ConflictDeclaration, Enrolment, Enterprise, EvaluationResult,
-                      EvaluatorAssignment, ReportingUnit, User)
+from ..models import Assessment, ConflictDeclaration, Enterprise, EvaluatorAssignment, ReportingUnit, User
 from . import service
 from .blueprint import bp
 from .analysis import district_analysis
 from .common import campaign_or_404
-
-PAGE_SIZE = 50
+from .lists import ASSIGNMENTS, assignment_select
 
 
 def _unit_filter():
@@ -39,33 +35,23 @@ def _units():
 @admin_required
 def assignments():
     campaign = campaign_or_404()
-    stmt = scope_enterprises(select(Enterprise).join(Enrolment, Enrolment.enterprise_id == Enterprise.id).where(
-        Enrolment.campaign_id == campaign.id), current_user)
-    unit_id = _unit_filter()
-    if unit_id:
-        stmt = stmt.where(Enterprise.unit_id == unit_id)
-    q = (request.args.get("q") or "").strip()
-    if q:
-        stmt = stmt.where(Enterprise.name.contains(q))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    page_no = query_int("page", 1, label="页码")
-    ents = db.session.scalars(stmt.order_by(Enterprise.name).offset((page_no - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    ids = [e.id for e in ents]
+    lq = ASSIGNMENTS.parse()
+    stmt = ASSIGNMENTS.apply(assignment_select(current_user, campaign.id), lq)
+    if lq.export:
+        return ASSIGNMENTS.xlsx_response(stmt, scalars=False)
+    rows, page = ASSIGNMENTS.page(stmt, lq, scalars=False)
+    ids = [row[0].id for row in rows]
     assigned = db.session.execute(select(EvaluatorAssignment, User).join(
         User, User.id == EvaluatorAssignment.evaluator_id).where(
         EvaluatorAssignment.campaign_id == campaign.id, EvaluatorAssignment.enterprise_id.in_(ids))).all()
     assessments = db.session.scalars(select(Assessment).where(Assessment.campaign_id == campaign.id,
                                                               Assessment.enterprise_id.in_(ids))).all()
-    results = {r.enterprise_id: r for r in db.session.scalars(select(EvaluationResult).where(
-        EvaluationResult.campaign_id == campaign.id, EvaluationResult.enterprise_id.in_(ids)))}
     conflicts = {(c.evaluator_id, c.enterprise_id) for c in db.session.scalars(
         select(ConflictDeclaration).where(ConflictDeclaration.enterprise_id.in_(ids)))}
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = SimpleNamespace(page=page_no, pages=pages, total=total, has_prev=page_no > 1, has_next=page_no < pages)
-    return render_template("assessments/assignments.html", campaign=campaign, ents=ents, page=page,
-                           assigned=assigned, assessments=assessments, results=results, conflicts=conflicts,
-                           evaluators=service.assignable_evaluators(db.session, current_user), units=_units(),
-                           unit_id=unit_id, q=q, error=request.args.get("error"))
+    return render_template("assessments/assignments.html", campaign=campaign, rows=rows, page=page, lst=ASSIGNMENTS,
+                           lq=lq, assigned=assigned, assessments=assessments, conflicts=conflicts,
+                           evaluators=service.assignable_evaluators(db.session, current_user),
+                           error=request.args.get("error"))
 
 
 @bp.post("/assignments")

@@ -18,6 +18,7 @@ from .. import review_history as history
 from ..timefmt import format_date, local_today
 from . import evaluate_page, service
 from .blueprint import bp
+from .lists import MY_ENTERPRISES, STATES, evaluator_select
 from .common import campaign_or_404, render_with
 
 evaluator_required = roles_required("evaluator")
@@ -39,17 +40,15 @@ def _assigned_or_403(enterprise_id, campaign):
 @evaluator_required
 def evaluator_home():
     campaign = campaign_or_404()
-    rows = db.session.execute(select(EvaluatorAssignment, Enterprise).join(
-        Enterprise, Enterprise.id == EvaluatorAssignment.enterprise_id).where(
-        EvaluatorAssignment.evaluator_id == current_user.id, EvaluatorAssignment.campaign_id == campaign.id
-    ).order_by(Enterprise.name)).all()
-    items = []
-    for assignment, ent in rows:
-        own = service.find_assessment(db.session, campaign, ent)
-        mine = service.find_assessment(db.session, campaign, ent, "external", current_user)
-        returned = history.last_return(db.session, "assessment", mine.id) if mine and not mine.submitted else None
-        items.append(dict(ent=ent, self=own, mine=mine, returned=returned))
-    return render_template("assessments/evaluator_home.html", campaign=campaign, items=items)
+    lq = MY_ENTERPRISES.parse()
+    stmt = MY_ENTERPRISES.apply(evaluator_select(current_user, campaign.id), lq)
+    if lq.export:
+        return MY_ENTERPRISES.xlsx_response(stmt, scalars=False)
+    rows, page = MY_ENTERPRISES.page(stmt, lq, scalars=False)
+    returned = {mine_id: history.last_return(db.session, "assessment", mine_id)
+                for _, _, mine_status, mine_id in rows if mine_id and mine_status != "submitted"}
+    return render_template("assessments/evaluator_home.html", campaign=campaign, rows=rows, page=page,
+                           lst=MY_ENTERPRISES, lq=lq, returned=returned, states=dict(STATES))
 
 
 def _page(campaign, ent, status=200, form=None, errors=None, req_form=None):

@@ -6,20 +6,25 @@ import datetime as dt
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..timefmt import local_today
 from .. import svg
 from ..access import admin_required
 from ..db import db
 from ..inputs import query_int
-from ..models import Enterprise, ReportingUnit
+from ..models import Enterprise
 from ..campaign_context import campaign_or_404
+from ..listing import Listing, industry_filter
+from ..registry.lists import ENTERPRISES
 from . import charts
 from . import service as D
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboard")
-PER_PAGE = 50
+# the enterprises behind a figure: the registry list's columns; the figure's own key/unit/grade stay as they are
+DRILL = Listing("驾驶舱企业清单", ENTERPRISES.columns, [industry_filter(Enterprise.industry_id)],
+                search=(Enterprise.name, Enterprise.credit_code), default_sort="unit",
+                tiebreak=(Enterprise.name, Enterprise.id))
 
 
 def _units():
@@ -70,13 +75,12 @@ def enterprises():
         units = [unit]
     grade = request.args.get("grade", "")
     ids = D.enterprise_ids(db.session, campaign, key, units, grade=grade, today=_today())
-    total = db.session.scalar(select(func.count()).select_from(ids.subquery()))
-    page = query_int("page", 1, label="页码")
-    rows = db.session.execute(select(Enterprise, ReportingUnit.name).join(ReportingUnit)
-                              .where(Enterprise.id.in_(ids)).order_by(ReportingUnit.sort_order, Enterprise.name)
-                              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    lq = DRILL.parse()
+    stmt = DRILL.apply(select(Enterprise).where(Enterprise.id.in_(ids)), lq)
+    if lq.export:
+        return DRILL.xlsx_response(stmt)
+    rows, page = DRILL.page(stmt, lq)
     title = D.FILTERS[key] + (f"：{grade}" if key == "grade" else "")
-    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
-    pager = dict(page=page, pages=pages, total=total, has_prev=page > 1, has_next=page < pages)
-    return render_template("dashboards/enterprises.html", campaign=campaign, rows=rows, title=title,
-                           page=type("Page", (), pager))
+    return render_template("dashboards/enterprises.html", campaign=campaign, rows=rows, title=title, page=page,
+                           lst=DRILL, lq=lq, keep={k: v for k, v in (("campaign", campaign.id), ("key", key),
+                                                                     ("unit", unit), ("grade", grade)) if v})

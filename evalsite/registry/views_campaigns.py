@@ -10,12 +10,11 @@ from sqlalchemy import func, select
 from ..access import admin_required, can_edit_enterprise, city_admin_required
 from ..creditcode import validate as validate_code
 from ..db import db
-from ..inputs import query_int
-from ..models import Campaign, Enrolment, Enterprise, ReportingUnit
+from ..models import Campaign, Enrolment, Enterprise
 from . import enrolment, service
 from .blueprint import bp
-from .common import all_units, paginate
 from .forms_admin import CampaignForm, EnrolForm
+from .lists import ENROLMENTS
 
 
 def _campaign_or_404(campaign_id: int) -> Campaign:
@@ -81,24 +80,19 @@ def campaign_edit(campaign_id: int):
 
 
 def _detail(campaign: Campaign, enrol_form=None, status=200):
-    stmt = (select(Enrolment).join(Enterprise).join(ReportingUnit, ReportingUnit.id == Enterprise.unit_id)
-            .where(Enrolment.campaign_id == campaign.id))
-    unit = _own_unit() or query_int("unit", label="区市")
-    if unit:
-        stmt = stmt.where(Enterprise.unit_id == unit)
-    q = (request.args.get("q") or "").strip()
-    if q:
-        stmt = stmt.where(Enterprise.name.contains(q) | Enterprise.credit_code.startswith(q.upper()))
-    manual = request.args.get("manual")
-    if manual in ("1", "0"):
-        stmt = stmt.where(Enrolment.manual.is_(manual == "1"))
-    stmt = stmt.order_by(ReportingUnit.sort_order, Enterprise.name, Enrolment.id)
-    rows, page = paginate(stmt, query_int("page", 1, label="页码"))
+    stmt = select(Enrolment).join(Enterprise).where(Enrolment.campaign_id == campaign.id)
+    if _own_unit() is not None:
+        stmt = stmt.where(Enterprise.unit_id == _own_unit())
+    lq = ENROLMENTS.parse()
+    stmt = ENROLMENTS.apply(stmt, lq)
+    if lq.export and status == 200:
+        return ENROLMENTS.xlsx_response(stmt)
+    rows, page = ENROLMENTS.page(stmt, lq)
     candidates = db.session.scalar(select(func.count()).select_from(
         enrolment.default_candidates(campaign, _own_unit()).subquery()))
     return render_template("registry/campaign_detail.html", campaign=campaign, rows=rows, page=page,
                            candidates=candidates, enrol_form=enrol_form or EnrolForm(formdata=None),
-                           units=all_units() if _own_unit() is None else [], unit=unit, q=q, manual=manual,
+                           lst=ENROLMENTS, lq=lq,
                            can_edit=current_user.role == "city_admin"), status
 
 

@@ -7,13 +7,13 @@ from sqlalchemy import or_, select
 
 from ..access import admin_required
 from ..db import db
-from ..inputs import arg_id, query_int
 from ..models import BargainingMeeting, CollectiveContract, ContractCoverage, Enterprise
-from ..models.contracts import CONTRACT_KINDS, OFFER_BY, REVIEW_RESULTS
+from ..models.contracts import OFFER_BY, REVIEW_RESULTS
 from . import service
 from .blueprint import bp
-from .common import all_industries, all_units, paginate, units_for
+from .common import all_industries, units_for
 from .forms import ContractForm, MeetingForm
+from .lists import AREA_CONTRACTS
 from .permissions import can_edit_contract, contract_or_403, editable_enterprise_or_403
 
 AREA_ONLY = ("scope", "unit_id", "industry_id", "coverage_codes")
@@ -75,20 +75,13 @@ def area_contract_list():
     if current_user.role == "district_admin":
         mine = select(ContractCoverage.contract_id).join(Enterprise).where(Enterprise.unit_id == current_user.unit_id)
         stmt = stmt.where(or_(CollectiveContract.unit_id == current_user.unit_id, CollectiveContract.id.in_(mine)))
-    f = {k: (request.args.get(k) or "").strip() for k in ("q", "industry", "kind", "unit")}
-    if f["q"]:
-        stmt = stmt.where(CollectiveContract.title.contains(f["q"]))
-    if (industry := arg_id(f["industry"], "行业")) is not None:
-        stmt = stmt.where(CollectiveContract.industry_id == industry)
-    if (unit := arg_id(f["unit"], "区市")) is not None:
-        stmt = stmt.where(CollectiveContract.unit_id == unit)
-    if f["kind"] in CONTRACT_KINDS:
-        stmt = stmt.where(CollectiveContract.kind == f["kind"])
-    stmt = stmt.order_by(CollectiveContract.signing_date.desc(), CollectiveContract.id.desc())
-    contracts, page = paginate(stmt, query_int("page", 1, label="页码"))
-    return render_template("registry/area_contract_list.html", contracts=contracts, page=page, f=f,
-                           industries=all_industries(), kinds=CONTRACT_KINDS,
-                           units=all_units() if current_user.role == "city_admin" else [])
+    lq = AREA_CONTRACTS.parse()
+    stmt = AREA_CONTRACTS.apply(stmt, lq)
+    if lq.export:
+        return AREA_CONTRACTS.xlsx_response(stmt)
+    contracts, page = AREA_CONTRACTS.page(stmt, lq)
+    return render_template("registry/area_contract_list.html", contracts=contracts, page=page, lst=AREA_CONTRACTS,
+                           lq=lq)
 
 
 @bp.route("/area-contracts/new", methods=["GET", "POST"])

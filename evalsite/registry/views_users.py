@@ -9,34 +9,27 @@ from ..access import admin_required, city_admin_required, scope_users
 from ..audit import record
 from ..auth import sessions
 from ..db import db
-from ..inputs import arg_id, query_int
 from ..errors import abort_zh
 from ..models import AuditEntry, User
 from ..models.users import ROLES, SIDES
 from . import accounts
 from .blueprint import bp
-from .common import all_units, bool_arg, paginate, units_for
+from .common import units_for
 from .forms_admin import PasswordResetForm, UserCreateForm, UserEditForm
 from .permissions import CREATABLE_ROLES, managed_user_or_403
+from .lists import AUDIT, USERS
 from .service import apply_changes
 
 
 @bp.get("/users")
 @admin_required
 def user_list():
-    stmt = scope_users(select(User), current_user)
-    f = {k: (request.args.get(k) or "").strip() for k in ("q", "role", "unit", "active")}
-    if f["q"]:
-        stmt = stmt.where(User.username.contains(f["q"]) | User.display_name.contains(f["q"]))
-    if f["role"] in ROLES:
-        stmt = stmt.where(User.role == f["role"])
-    if (unit := arg_id(f["unit"], "区市")) is not None:
-        stmt = stmt.where(User.unit_id == unit)
-    if bool_arg(f["active"]) is not None:
-        stmt = stmt.where(User.active.is_(bool_arg(f["active"])))
-    users, page = paginate(stmt.order_by(User.role, User.username), query_int("page", 1, label="页码"))
-    return render_template("registry/user_list.html", users=users, page=page, f=f, roles=ROLES,
-                           units=all_units() if current_user.role == "city_admin" else [])
+    lq = USERS.parse()
+    stmt = USERS.apply(scope_users(select(User), current_user), lq)
+    if lq.export:
+        return USERS.xlsx_response(stmt)
+    users, page = USERS.page(stmt, lq)
+    return render_template("registry/user_list.html", users=users, page=page, lst=USERS, lq=lq)
 
 
 def _unit_choices():
@@ -153,13 +146,9 @@ def user_reset_password(user_id: int):
 @bp.get("/audit")
 @city_admin_required
 def audit_log():
-    stmt = select(AuditEntry)
-    f = {k: (request.args.get(k) or "").strip() for k in ("user", "action")}
-    if f["user"]:
-        stmt = stmt.where(AuditEntry.username == f["user"])
-    if f["action"]:
-        stmt = stmt.where(AuditEntry.action == f["action"])
-    entries, page = paginate(stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
-                             query_int("page", 1, label="页码"), size=50)
-    actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
-    return render_template("registry/audit_log.html", entries=entries, page=page, f=f, actions=actions)
+    lq = AUDIT.parse()
+    stmt = AUDIT.apply(select(AuditEntry), lq)
+    if lq.export:
+        return AUDIT.xlsx_response(stmt)
+    entries, page = AUDIT.page(stmt, lq)
+    return render_template("registry/audit_log.html", entries=entries, page=page, lst=AUDIT, lq=lq)

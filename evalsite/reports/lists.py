@@ -139,3 +139,21 @@ def letters_select(user: User, campaign_id: int) -> Select:
     if user.role not in ("city_admin", "district_admin"):
         stmt = stmt.where(EscalationLetter.status == "issued")
     return scope_enterprises(stmt, user, campaign_id)
+
+
+# --- the escalation list (dicts of views_rectification.escalation_rows, computed in Python) ----------------------------
+ESCALATIONS = Listing(
+    "拒不整改与逾期清单",
+    [
+        Column("enterprise", "企业", value=lambda r: r["enterprise"]),
+        Column("unit", "所属单位", value=lambda r: r["unit"], sort_key=lambda r: (r["ent"].unit.sort_order, r["enterprise"])),
+        Column("title", "问题", value=lambda r: r["title"]),
+        Column("owner", "责任方", value=lambda r: r["owner"]),
+        Column("deadline", "期限", value=lambda r: r["deadline"]),
+        Column("status", "状态", value=lambda r: r["status"]),
+        Column("overdue", "逾期天数", value=lambda r: r["overdue_days"], desc_first=True, num=True),
+        Column("returned", "退回次数", value=lambda r: r["returned"], desc_first=True, num=True),
+    ],
+    [unit_filter(of_row=lambda r: r["ent"].unit_id), industry_filter(of_row=lambda r: r["ent"].industry_id)],
+    search_rows=lambda r: (r["enterprise"], r["credit_code"]), default_sort="deadline", rows=True,
+)

@@ -20,6 +20,7 @@ from .. import review_history as history
 from ..assessments.evidence import UploadRejected, send_stored, store_upload
 from .blueprint import bp
 from .forms import LetterForm, ResponseForm, ReviewForm, SubmitItemForm
+from .lists import ESCALATIONS
 from .views_reports import STAFF, _today, campaign_or_404
 
 
@@ -152,7 +153,7 @@ def escalation_rows(campaign) -> list[dict]:
     for lt in db.session.scalars(select(EscalationLetter).where(
             EscalationLetter.item_id.in_([i.id for i, _, _ in found] or [0]), EscalationLetter.status == "issued")):
         letters.setdefault(lt.item_id, []).append(lt)
-    return [dict(item=i, enterprise=e.name, credit_code=e.credit_code, unit=u, code=i.code, title=i.title,
+    return [dict(item=i, ent=e, enterprise=e.name, credit_code=e.credit_code, unit=u, code=i.code, title=i.title,
                  owner=i.owner_label, deadline=i.deadline, status=i.status_label, returned=i.returned_count,
                  overdue_days=max(0, (today - i.deadline).days) if i.overdue(today) else 0,
                  reason=rsvc.escalation_reason(i, today),
@@ -164,7 +165,10 @@ def escalation_rows(campaign) -> list[dict]:
 @roles_required("city_admin", "district_admin", "evaluator")
 def escalations():
     campaign = campaign_or_404()
-    return render_template("reports/escalations.html", campaign=campaign, rows=escalation_rows(campaign))
+    lq = ESCALATIONS.parse()
+    rows, page = ESCALATIONS.page(ESCALATIONS.apply_rows(escalation_rows(campaign), lq), lq)
+    return render_template("reports/escalations.html", campaign=campaign, rows=rows, page=page, lst=ESCALATIONS,
+                           lq=lq)
 
 
 @bp.get("/escalations.xlsx")
@@ -175,7 +179,7 @@ def escalations_xlsx():
     from .views_exports import escalation_xlsx
 
     campaign = campaign_or_404()
-    data = escalation_xlsx(escalation_rows(campaign))
+    data = escalation_xlsx(ESCALATIONS.apply_rows(escalation_rows(campaign), ESCALATIONS.parse()))  # as filtered
     resp = Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp.headers["Content-Disposition"] = ("attachment; filename=escalations.xlsx; filename*=UTF-8''"
                                            + quote(f"拒不整改与逾期清单-{campaign.code}.xlsx"))
