@@ -1,17 +1,15 @@
-"""Small helpers shared by the registry views: paging, Chinese forms, choices."""
+"""Small helpers shared by the registry views: Chinese forms, choices (lists: ``evalsite/listing.py``)."""
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 from flask_wtf import FlaskForm
-from sqlalchemy import Select, func, select
+from sqlalchemy import select
 from wtforms.i18n import get_translations
 
 from ..db import db
 from ..models import Industry, ReportingUnit, User
 
-PAGE_SIZE = 25
 PHONE_RE = re.compile(r"^[0-9+\-()（） ]{7,20}$")
 
 # size bands of the enterprise list: key -> (label, min, max)
@@ -36,16 +34,6 @@ class ZhForm(FlaskForm):
             return get_translations(["zh"])
 
 
-def paginate(stmt: Select, page_no: int | None, size: int = PAGE_SIZE):
-    """Items of one page and a pager object for ``_macros.pager``."""
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    pages = max((total + size - 1) // size, 1)
-    page_no = min(max(page_no or 1, 1), pages)
-    items = db.session.scalars(stmt.offset((page_no - 1) * size).limit(size)).all()
-    page = SimpleNamespace(page=page_no, pages=pages, total=total, has_prev=page_no > 1, has_next=page_no < pages)
-    return items, page
-
-
 def all_units() -> list[ReportingUnit]:
     return db.session.scalars(select(ReportingUnit).order_by(ReportingUnit.sort_order, ReportingUnit.id)).all()
 
@@ -61,8 +49,3 @@ def units_for(user: User) -> list[ReportingUnit]:
 
 def all_industries() -> list[Industry]:
     return db.session.scalars(select(Industry).order_by(Industry.is_new_form, Industry.id)).all()
-
-
-def bool_arg(raw: str | None):
-    """'1' / '0' query arguments as True / False, anything else as no filter."""
-    return {"1": True, "0": False}.get(raw or "")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from types import SimpleNamespace
 
 from sqlalchemy.orm import Session
 
@@ -86,23 +85,6 @@ def monitor(session: Session, campaign: Campaign, enterprise_stmt, counts: dict 
 
 
 LIGHTS = {"green": "达标", "amber": "接近", "red": "不足"}
-PAGE_SIZE = 50
-
-
-def filter_rows(rows: list[MonitorRow], unit_id: int | None = None, light: str | None = None) -> list[MonitorRow]:
-    """Rows of one reporting unit and/or one traffic light (of the worker sample)."""
-    return [r for r in rows if (unit_id is None or r.enterprise.unit_id == unit_id)
-            and (light not in LIGHTS or r.light == light)]
-
-
-def page_of(items: list, page_no: int | None, size: int | None = None):
-    """Items of one page and a pager object for ``_macros.pager`` (like ``registry.common.paginate``)."""
-    size = size or PAGE_SIZE
-    total = len(items)
-    pages = max((total + size - 1) // size, 1)
-    page_no = min(max(page_no or 1, 1), pages)
-    page = SimpleNamespace(page=page_no, pages=pages, total=total, has_prev=page_no > 1, has_next=page_no < pages)
-    return items[(page_no - 1) * size:page_no * size], page
 
 
 def group_totals(rows: list[MonitorRow]) -> list[dict]:

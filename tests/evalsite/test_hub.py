@@ -123,3 +123,51 @@ def test_campaign_switcher_lists_enrolled_campaigns(app, world, factory, login_a
     page = login_as(world.city).get(_hub(world)).get_data(as_text=True)
     assert f"/enterprises/{world.ent_a.id}/campaigns/{later.id}" in page
     assert login_as(world.city).get(f"/enterprises/{world.ent_a.id}/campaigns/{later.id}").status_code == 200
+
+
+def test_gathering_takes_the_same_number_of_queries_for_one_row_or_many(app, world, session, login_as):
+    """One query per section, never one per row: more contracts, items and letters cost no more queries."""
+    from sqlalchemy import event
+
+    from evalsite.db import db
+    from evalsite.models import Campaign, Enterprise, User
+    from evalsite.registry import hub
+    from tests.evalsite.test_registry_helpers import contract
+
+    app.config["TODAY"] = dt.date(2021, 5, 10)
+    make_links(app, session, world)
+    make_result(session, world.campaign, world.ent_a)
+    draft_approve_issue(login_as, session, world)
+    item = session.scalars(select(RectificationItem)).first()
+
+    def count() -> int:
+        statements = []
+        with app.test_request_context():
+            engine = db.engine
+            listener = lambda *args: statements.append(args[2])  # noqa: E731
+            event.listen(engine, "before_cursor_execute", listener)
+            try:
+                s = db.session
+                data = hub.gather(s, s.get(User, world.city.id), s.get(Enterprise, world.ent_a.id),
+                                  s.get(Campaign, world.campaign.id))
+                for c in data.own_contracts:  # what the page reads of each row
+                    (c.kind_label, c.expiry_date)
+                for lt in data.letters:
+                    (lt.kind_label, lt.number)
+            finally:
+                event.remove(engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    contract(session, world.ent_a)
+    session.add(EscalationLetter(item_id=item.id, enterprise_id=world.ent_a.id, campaign_id=world.campaign.id,
+                                 kind="reminder", status="draft", addressee="甲", content={}))
+    session.commit()
+    count()  # the first call also fills the process's caches (settings, definitions)
+    few = count()
+    for i in range(6):
+        contract(session, world.ent_a, title=f"第{i}份合同")
+        session.add(EscalationLetter(item_id=item.id, enterprise_id=world.ent_a.id, campaign_id=world.campaign.id,
+                                     kind="opinion", status="draft", addressee="甲", content={}))
+    session.commit()
+    assert count() == few, "a query per row"
+    assert few <= 25
