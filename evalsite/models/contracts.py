@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from scoring.dates import contract_expiry
 
 from ..db import Base
-from .base import Timestamped
+from .base import Timestamped, one_of
 from .orgs import Enterprise, Industry, ReportingUnit
 
 CONTRACT_KINDS = {"comprehensive": "综合集体合同", "wage": "工资专项集体合同", "female": "女职工专项集体合同"}
@@ -47,6 +47,8 @@ class CollectiveContract(Timestamped, Base):
     """
 
     __tablename__ = "collective_contract"
+    __table_args__ = (one_of("scope", CONTRACT_SCOPES), one_of("kind", CONTRACT_KINDS), one_of("offer_by", OFFER_BY),
+                      one_of("review_result", REVIEW_RESULTS))
     id: Mapped[int] = mapped_column(primary_key=True)
     scope: Mapped[str] = mapped_column(String(20), default="enterprise")
     kind: Mapped[str] = mapped_column(String(20))

@@ -4,11 +4,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, String,
+                        Text, UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
-from .base import utcnow
+from .base import one_of, utcnow
 from .orgs import Enterprise
 from .users import User
 
@@ -61,12 +62,22 @@ class IndicatorSystemRecord(Base):
 class Assessment(Base):
     """One self-assessment per (campaign, enterprise), one external per assigned evaluator.
 
-    ``evaluator_id`` is NULL for the self-assessment; NULLs never collide in
-    the unique constraint, so the service enforces the single self row.
+    ``evaluator_id`` is NULL for the self-assessment and set for an external
+    one (a CHECK says so); NULLs never collide in the unique constraint, so a
+    partial unique index over the self rows keeps the single self row.
     """
 
     __tablename__ = "assessment"
-    __table_args__ = (UniqueConstraint("campaign_id", "enterprise_id", "kind", "evaluator_id"),)
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "enterprise_id", "kind", "evaluator_id"),
+        Index("uq_assessment_campaign_id_enterprise_id", "campaign_id", "enterprise_id", unique=True,
+              sqlite_where=text("kind = 'self'"), postgresql_where=text("kind = 'self'")),
+        one_of("kind", ASSESSMENT_KINDS),
+        one_of("status", ASSESSMENT_STATUSES),
+        CheckConstraint("(kind != 'self' OR evaluator_id IS NULL) AND (kind != 'external' OR evaluator_id IS NOT NULL)",
+                        name="evaluator_of_kind"),
+        CheckConstraint("status != 'submitted' OR submitted_at IS NOT NULL", name="submitted_dated"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
@@ -150,6 +161,8 @@ class EvidenceRequest(Base):
     """An evaluator asks the enterprise for more evidence on one indicator."""
 
     __tablename__ = "evidence_request"
+    __table_args__ = (one_of("status", REQUEST_STATUSES),
+                      CheckConstraint("status != 'answered' OR answered_at IS NOT NULL", name="answered_dated"))
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
@@ -233,6 +246,7 @@ class VetoEvent(Base):
     """A substantiated veto event (DOMAIN §3.3) recorded by an administrator; it caps the grade."""
 
     __tablename__ = "veto_event"
+    __table_args__ = (one_of("kind", VETO_KINDS),)
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)

@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
-from .base import Timestamped
+from .base import Timestamped, one_of
 
 UNIT_KINDS = {
     "city": "市",
@@ -26,6 +26,7 @@ class ReportingUnit(Base):
     """
 
     __tablename__ = "reporting_unit"
+    __table_args__ = (one_of("kind", UNIT_KINDS),)
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)

@@ -14,14 +14,23 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignK
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from scoring.escalation import LETTER_KINDS as LETTER_KIND_CODES
+
 from .. import labels as _labels
 from ..db import Base
-from .base import utcnow
+from .base import one_of, sql_list, utcnow
 from .campaigns import Campaign
 from .orgs import Enterprise
 from .users import User
 
 REPORT_KINDS = {"evaluation": "质效评估报告", "closing": "整改情况报告"}
+# the codes the workflows use; the schema's CHECK constraints are built from these tuples
+VERSION_STATUS_CODES = ("draft", "returned", "approved", "issued", "superseded", "revoked")
+FROZEN_STATUSES = ("issued", "superseded", "revoked")  # an issued PDF exists: never edited again
+ITEM_STATUS_CODES = ("open", "submitted", "accepted", "returned")
+ANSWERED_STATUSES = ("submitted", "accepted", "returned")  # the enterprise sent its measures
+LETTER_STATUS_CODES = ("draft", "approved", "issued")
+EVENT_KINDS = ("status", "letter", "response")
 # the Chinese names are data (evalsite/labels.yaml), one vocabulary for pages and PDFs
 VERSION_STATUSES = _labels.vocabulary()["version_status"]
 ITEM_STATUSES = _labels.vocabulary()["item_status"]
@@ -34,7 +43,7 @@ class Report(Base):
     """One report per (campaign, enterprise, kind); its number never changes across versions."""
 
     __tablename__ = "report"
-    __table_args__ = (UniqueConstraint("campaign_id", "enterprise_id", "kind"),)
+    __table_args__ = (UniqueConstraint("campaign_id", "enterprise_id", "kind"), one_of("kind", REPORT_KINDS))
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
@@ -52,10 +61,24 @@ class Report(Base):
 
 
 class ReportVersion(Base):
-    """draft → approved → issued (→ superseded | revoked); issued rows are never edited."""
+    """draft → approved → issued (→ superseded | revoked); issued rows are never edited.
+
+    The schema holds the rules of the states: an approved version has its approval time; an issued
+    (or later superseded or revoked) one has its SHA-256, verification code, issue date and issue
+    time; a revoked one its reason and time.
+    """
 
     __tablename__ = "report_version"
-    __table_args__ = (UniqueConstraint("report_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("report_id", "version"),
+        one_of("status", VERSION_STATUS_CODES),
+        CheckConstraint("status != 'approved' OR approved_at IS NOT NULL", name="approved_dated"),
+        CheckConstraint(f"status NOT IN ({sql_list(FROZEN_STATUSES)}) OR (sha256 IS NOT NULL"
+                        " AND verify_code IS NOT NULL AND issue_date IS NOT NULL AND issued_at IS NOT NULL)",
+                        name="issued_sealed"),
+        CheckConstraint("status != 'revoked' OR (revoked_reason IS NOT NULL AND TRIM(revoked_reason) != ''"
+                        " AND revoked_at IS NOT NULL)", name="revoked_reason"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
     version: Mapped[int] = mapped_column(Integer)
@@ -92,7 +115,7 @@ class ReportVersion(Base):
 
     @property
     def is_frozen(self) -> bool:
-        return self.status in ("issued", "superseded", "revoked")
+        return self.status in FROZEN_STATUSES
 
 
 class RectificationItem(Base):
@@ -100,11 +123,21 @@ class RectificationItem(Base):
 
     An instance is a problem rule on one indicator (``subject``, "" for a rule
     without one): the same rule on B1 and B2 is two items.  The deadline is
-    stored here once; every version of the report prints this date.
+    stored here once; every version of the report prints this date.  Once
+    answered (submitted, accepted or returned) an item keeps its measures and
+    submission time; an accepted one has its acceptance time, a returned one
+    counts the return (CHECK constraints).
     """
 
     __tablename__ = "rectification_item"
-    __table_args__ = (UniqueConstraint("report_id", "code", "subject"),)
+    __table_args__ = (
+        UniqueConstraint("report_id", "code", "subject"),
+        one_of("status", ITEM_STATUS_CODES),
+        CheckConstraint(f"status NOT IN ({sql_list(ANSWERED_STATUSES)}) OR (measures IS NOT NULL"
+                        " AND submitted_at IS NOT NULL)", name="answered"),
+        CheckConstraint("status != 'accepted' OR accepted_at IS NOT NULL", name="accepted_dated"),
+        CheckConstraint("status != 'returned' OR returned_count >= 1", name="returned_counted"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
     version_id: Mapped[Optional[int]] = mapped_column(ForeignKey("report_version.id", ondelete="SET NULL"))
@@ -150,6 +183,8 @@ class RectificationEvent(Base):
     """Status history: who moved the item from what to what, and why."""
 
     __tablename__ = "rectification_event"
+    __table_args__ = (one_of("kind", EVENT_KINDS), one_of("from_status", ITEM_STATUS_CODES),
+                      one_of("to_status", ITEM_STATUS_CODES))
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("rectification_item.id", ondelete="CASCADE"), index=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -187,15 +222,19 @@ class EscalationLetter(Base):
     person, then numbered and issued in one step: the number (文号) exists only
     on an issued letter, so a refused or abandoned draft leaves no gap.
     ``revision`` grows with every change, so a confirmation given for an older
-    wording is refused.
+    wording is refused.  An answer is recorded with its day (CHECK constraints).
     """
 
     __tablename__ = "escalation_letter"
     __table_args__ = (
         UniqueConstraint("kind", "number_year", "number_seq"),
-        CheckConstraint("status IN ('draft', 'approved', 'issued')", name="status"),
+        one_of("status", LETTER_STATUS_CODES),
+        one_of("kind", LETTER_KIND_CODES),
         CheckConstraint("status != 'issued' OR (number IS NOT NULL AND issued_at IS NOT NULL"
                         " AND response_deadline IS NOT NULL)", name="issued_numbered"),
+        CheckConstraint("number IS NULL OR status = 'issued'", name="number_when_issued"),
+        CheckConstraint("status != 'approved' OR approved_at IS NOT NULL", name="approved_dated"),
+        CheckConstraint("(response IS NULL) = (responded_at IS NULL)", name="response_dated"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("rectification_item.id", ondelete="CASCADE"), index=True)

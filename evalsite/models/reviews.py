@@ -9,20 +9,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
-from .base import utcnow
+from .base import one_of, sql_list, utcnow
 
 REVIEW_ACTIONS = {"return": "退回修改", "reopen": "退回重新填写", "withdraw": "撤回审核", "approve": "审核通过",
                   "issue": "出具", "revoke": "撤销", "submit": "提交", "resubmit": "修改后重新提交"}
 REVIEW_OBJECTS = {"report_version": "报告版本", "assessment": "评估"}
+# steps that always say why (a return's reason is shown to the returned party)
+REASONED_ACTIONS = ("return", "reopen", "withdraw", "revoke")
 
 
 class ReviewEvent(Base):
     __tablename__ = "review_event"
-    __table_args__ = (Index("ix_review_event_object", "object_type", "object_id"),)
+    __table_args__ = (Index("ix_review_event_object", "object_type", "object_id"),
+                      one_of("object_type", REVIEW_OBJECTS), one_of("action", REVIEW_ACTIONS),
+                      CheckConstraint(f"action NOT IN ({sql_list(REASONED_ACTIONS)}) OR reason IS NOT NULL",
+                                      name="reason_given"))
     id: Mapped[int] = mapped_column(primary_key=True)
     object_type: Mapped[str] = mapped_column(String(30))
     object_id: Mapped[int] = mapped_column(Integer)

@@ -14,7 +14,7 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignK
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
-from .base import utcnow
+from .base import one_of, utcnow
 from .campaigns import Campaign
 from .orgs import Enterprise
 
@@ -26,6 +26,7 @@ class SurveyDefinition(Base):
     """A questionnaire version, stored by the SHA-256 of its canonical form."""
 
     __tablename__ = "survey_definition"
+    __table_args__ = (one_of("audience", AUDIENCES),)
     hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     code: Mapped[str] = mapped_column(String(64))
     version: Mapped[str] = mapped_column(String(32))
@@ -40,7 +41,8 @@ class SurveyLink(Base):
     """The unguessable address one enterprise's workers (or managers) answer at."""
 
     __tablename__ = "survey_link"
-    __table_args__ = (Index("ix_survey_link_scope", "campaign_id", "enterprise_id", "audience"),)
+    __table_args__ = (Index("ix_survey_link_scope", "campaign_id", "enterprise_id", "audience"),
+                      one_of("audience", AUDIENCES), one_of("status", LINK_STATUSES))
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
@@ -80,7 +82,8 @@ class Submission(Base):
     """One respondent's answers; see the module docstring for what is NOT here."""
 
     __tablename__ = "submission"
-    __table_args__ = (Index("ix_submission_scope", "campaign_id", "enterprise_id", "audience"),)
+    __table_args__ = (Index("ix_submission_scope", "campaign_id", "enterprise_id", "audience"),
+                      one_of("audience", AUDIENCES))
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
@@ -118,6 +121,7 @@ class SurveyRelease(Base):
     __tablename__ = "survey_release"
     __table_args__ = (UniqueConstraint("campaign_id", "enterprise_id", "audience", "number"),
                       CheckConstraint("number >= 1 AND answers >= 1", name="positive"),
+                      one_of("audience", AUDIENCES),
                       Index("ix_survey_release_scope", "campaign_id", "enterprise_id", "audience"))
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))

@@ -5,11 +5,11 @@ import datetime as dt
 from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, false
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
-from .base import Timestamped
+from .base import Timestamped, one_of
 from .orgs import Enterprise, ReportingUnit
 
 ROLES = {
@@ -22,7 +22,18 @@ SIDES = {"union": "职工方", "management": "企业方"}
 
 
 class User(UserMixin, Timestamped, Base):
+    """An account. An enterprise account belongs to one enterprise and one side (职工方/企业方) and
+    no other account has either; a district administrator always has their unit (the schema says so)."""
+
     __tablename__ = "user_account"
+    __table_args__ = (
+        one_of("role", ROLES),
+        one_of("side", SIDES),
+        CheckConstraint("(role = 'enterprise' AND enterprise_id IS NOT NULL AND side IS NOT NULL)"
+                        " OR (role != 'enterprise' AND enterprise_id IS NULL AND side IS NULL)",
+                        name="enterprise_account"),
+        CheckConstraint("role != 'district_admin' OR unit_id IS NOT NULL", name="district_unit"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
