@@ -1,6 +1,8 @@
 """Dashboards: figures, target lines, drill-down lists and the district scope."""
 from __future__ import annotations
 
+import datetime as dt
+
 from evalsite.models import Assessment
 from tests.evalsite.test_reports_workflow import draft_approve_issue, make_result, today  # noqa: F401
 from tests.evalsite.test_tables import contracts  # noqa: F401
@@ -9,7 +11,7 @@ from tests.evalsite.test_tables import contracts  # noqa: F401
 def test_city_dashboard_figures_and_links(app, world, session, login_as, contracts, today):  # noqa: F811
     make_result(session, world.campaign, world.ent_a)
     session.add(Assessment(campaign_id=world.campaign.id, enterprise_id=world.ent_a.id, kind="self",
-                           system_hash="x" * 64, status="submitted"))
+                           system_hash="x" * 64, status="submitted", submitted_at=dt.datetime(2021, 4, 1)))
     session.commit()
     draft_approve_issue(login_as, session, world)
     page = login_as(world.city).get("/dashboard/").data.decode()

@@ -41,7 +41,8 @@ def test_enterprise_sees_only_its_sides_items(client, world, session):
 
 def test_enterprise_side_confirmation_state(client, world, session):
     session.add(Assessment(campaign_id=world.campaign.id, enterprise_id=world.ent_a.id, kind="self",
-                           system_hash="0" * 64, status="submitted", union_confirmed_at=dt.datetime(2021, 4, 1)))
+                           system_hash="0" * 64, status="submitted", submitted_at=dt.datetime(2021, 4, 1),
+                           union_confirmed_at=dt.datetime(2021, 4, 1)))
     session.commit()
     assert "自评已提交并已确认" in _home(client, world.ent_a_union)
     client.post("/logout")
