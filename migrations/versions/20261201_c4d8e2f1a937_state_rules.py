@@ -17,10 +17,11 @@ Before adding them it looks at the rows already there:
     (a submitted assessment is locked, so its last change is the submission);
   - a report version or letter marked approved without an approval time goes
     back to draft (it is approved again through the four-eyes step);
-* it refuses (raises, changing nothing: the whole upgrade is one transaction on
-  PostgreSQL) when any other row breaks a rule, or when an enterprise has two
-  self-assessments in one campaign, naming the table, the rule and up to 20 row
-  ids, so an operator can correct the data and run the upgrade again.
+* it refuses (raises before any DDL; the upgrade's transaction is rolled back,
+  repairs included, on SQLite and PostgreSQL alike) when any other row breaks a
+  rule, or when an enterprise has two self-assessments in one campaign, naming
+  the table, the rule and up to 20 row ids, so an operator can correct the data
+  and run the upgrade again.
 
 The conditions are written out here (not imported from the models) so this
 revision keeps meaning what it meant; ``tests/evalsite/test_schema_rules.py``
