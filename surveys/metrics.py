@@ -54,12 +54,18 @@ class Count(NamedTuple):
 
 @dataclass(frozen=True)
 class Distribution:
-    """Answers per option; for multiple choice a share is per respondent."""
+    """Answers per option; for multiple choice a share is per respondent.
+
+    ``why`` when suppressed: :data:`~surveys.suppression.SMALL` (fewer than 5
+    answered) or ``"derive"`` (``surveys.publication``: with the other figures
+    its n would give a group of 1–4 away; n is then None and not shown).
+    """
     code: str
-    n: int
+    n: int | None
     counts: tuple[Count, ...]
     suppressed: bool
     withheld: bool = False  # n is shown but no cell can be shown safely
+    why: str | None = None
 
 
 @dataclass(frozen=True)

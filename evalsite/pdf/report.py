@@ -93,7 +93,7 @@ def _conclusion(d: ReportData, heading: str) -> list:
         for r in d.rates:
             if r.suppressed or r.value is None:
                 rows.append([para(r.label, "cell"), para("样本不足", "cell_c"),
-                             para(str(r.n), "cell_r"), para("不足5份，不予呈现", "cell_c")])
+                             para(str(r.n) if r.n else DASH, "cell_r"), para("不足5份，不予呈现", "cell_c")])
             else:
                 interval = (f"{fmt_pct(r.low)} – {fmt_pct(r.high)}"
                             if r.low is not None and r.high is not None else DASH)

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from surveys import Rate, load_settings
-from surveys.metrics import distribution_from_counts, free_text
+from surveys.metrics import free_text
+from surveys.publication import publish
 from surveys.stats import wilson_interval
 
 from ..models import Campaign
@@ -28,19 +29,31 @@ from .store import AUDIENCE_CODES, definition_by_hash, pinned_definition, pinned
 
 @dataclass(frozen=True)
 class SurveyRate(Rate):
-    """A Rate that also says whether the sample is large enough to score on."""
+    """A Rate that also says whether the sample is large enough to score on.
+
+    ``why`` when suppressed: ``small`` (fewer than 5 valid answers) or ``derive``
+    (with the other published figures it would give a group of 1–4 away,
+    ``surveys.publication``); a suppressed rate has no n either (None).
+    """
     sufficient: bool = False
+    why: str | None = None
 
 
-def rates_from_totals(audience: str, totals: dict, min_sample: int | None = None) -> dict:
-    """key → SurveyRate from summed counts {key: [label, numerator, n]}: suppression and interval on the sums."""
+def rates_from_totals(audience: str, totals: dict, min_sample: int | None = None, why: dict | None = None) -> dict:
+    """key → SurveyRate from summed counts {key: [label, numerator, n]}: suppression and interval on the sums.
+
+    ``why``: key → reason a rate is not shown (``surveys.publication.publish``); without it
+    only the minimum group applies.
+    """
     settings = load_settings()
     minimum = settings.min_sample if audience == "worker" else settings.employer_min_sample
     minimum = min_sample if min_sample is not None else minimum
+    why = why or {}
     out = {}
     for key, (label, x, n) in totals.items():
-        if n < settings.min_group_size:
-            out[key] = SurveyRate(key, label, None, n, None, None, None, True, False)
+        reason = "small" if n < settings.min_group_size else why.get(key)
+        if reason:
+            out[key] = SurveyRate(key, label, None, None, None, None, None, True, False, reason)
         else:
             low, high = wilson_interval(x, n)
             out[key] = SurveyRate(key, label, x, n, x / n, low, high, False, n >= minimum)
@@ -80,9 +93,12 @@ def summed(session: Session, campaign: Campaign, audience: str, published: dict,
             entry[1] += x
             entry[2] += m
     definition = pinned_definition(session, campaign, audience)
-    dists = [(q, distribution_from_counts(definition, q.code, *questions.get(q.code, [0, {}])))
-             for q in definition.questions if q.options] if definition else []
-    return {"n": n, "rates": rates_from_totals(audience, totals, min_sample), "distributions": dists,
+    dists, why = [], {}
+    if definition is not None:  # cells and rates decided together (surveys.publication)
+        shown = publish(definition, n, questions, {key: (x, m) for key, (_, x, m) in totals.items()})
+        dists = [(q, shown.distributions[q.code]) for q in definition.questions if q.options]
+        why = shown.rates
+    return {"n": n, "rates": rates_from_totals(audience, totals, min_sample, why), "distributions": dists,
             "released_on": max(days) if days else None}
 
 

@@ -14,7 +14,8 @@ from evalsite.survey_data import releases
 from evalsite.survey_data import results
 from evalsite.survey_data import store as svc
 from surveys import default_definition, distribution, validate_answers
-from surveys.metrics import rate_counts
+from surveys.metrics import option_counts, rate_counts
+from surveys.publication import publish
 from surveys import disclosure
 from surveys.definition import DEFINITIONS_DIR
 from tests.evalsite.survey_support import make_links
@@ -101,8 +102,10 @@ def full(session, campaign, ids):
                 entry[2] += n
         definition = svc.pinned_definition(session, campaign, audience)
         sets = [a for group in by_version.values() for a in group]
-        out[audience] = {"n": len(rows), "rates": aggregates.rates_from_totals(audience, totals),
-                         "distributions": [(q, distribution(definition, q.code, sets))
+        shown = publish(definition, len(rows), option_counts(definition, sets),
+                        {key: (x, n) for key, (_, x, n) in totals.items()})
+        out[audience] = {"n": len(rows), "rates": aggregates.rates_from_totals(audience, totals, None, shown.rates),
+                         "distributions": [(q, shown.distributions[q.code])
                                            for q in definition.questions if q.options]}
     return out
 
