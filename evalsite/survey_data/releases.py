@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from surveys import disclosure
+from surveys import disclosure, load_settings
 from surveys.metrics import option_counts, rate_counts
 
 from ..db import writing
@@ -116,16 +116,41 @@ def refresh(session: Session, campaign_id: int, live: dict, enterprise_ids=None)
     means that request made it.
     """
     published = latest(session, campaign_id, enterprise_ids)
-    made = 0
-    for eid, audience in due(live, published):
-        try:
-            with writing(), Session(bind=session.get_bind()) as writer:
-                if release(writer, campaign_id, eid, audience):
-                    made += 1
-                writer.commit()
-        except SQLAlchemyError as exc:  # pragma: no cover - depends on a race
-            log.warning("survey release not made (%s); the concurrent one stands", type(exc).__name__)
-    return made
+    return sum(_release_alone(session, campaign_id, eid, audience) for eid, audience in due(live, published))
+
+
+def _release_alone(session: Session, campaign_id: int, enterprise_id: int, audience: str) -> int:
+    """:func:`release` in a short write transaction of its own; 1 when made.
+
+    Two at once (two processes, or an answer and a page): the unique release
+    number lets one commit and makes the other fail, so nothing is counted twice.
+    """
+    try:
+        with writing(), Session(bind=session.get_bind()) as writer:
+            made = release(writer, campaign_id, enterprise_id, audience)
+            writer.commit()
+            return 1 if made else 0
+    except SQLAlchemyError as exc:
+        log.warning("survey release not made (%s); the concurrent one stands", type(exc).__name__)
+        return 0
+
+
+def after_answer(session: Session, campaign_id: int, enterprise_id: int, audience: str) -> int:
+    """Called once an answer is committed: make the group's release if that answer completed a batch.
+
+    So figures do not wait for somebody to open a page (nor depend on who
+    opened which page first). Cheap: one indexed count of the group's
+    unpublished answers; the release itself runs only every ``release_step``
+    answers, in its own transaction, after the answer's (which it never holds up
+    or undoes). Returns 1 when a release was made.
+    """
+    waiting = session.scalar(select(func.count()).select_from(Submission).where(
+        Submission.campaign_id == campaign_id, Submission.enterprise_id == enterprise_id,
+        Submission.audience == audience, Submission.release_no.is_(None)))
+    session.rollback()  # end the read: the release reads afresh in its own transaction
+    if waiting < load_settings().release_step:
+        return 0
+    return _release_alone(session, campaign_id, enterprise_id, audience)
 
 
 def refresh_all(session: Session, campaign_id: int, enterprise_ids=None) -> int:
@@ -147,5 +172,5 @@ def released_answer_sets(session: Session, campaign_id: int, enterprise_id: int,
     return groups
 
 
-__all__ = ["AUDIENCE_CODES", "NOTHING", "Published", "due", "latest", "refresh", "refresh_all", "release",
+__all__ = ["AUDIENCE_CODES", "NOTHING", "Published", "after_answer", "due", "latest", "refresh", "refresh_all", "release",
            "released_answer_sets", "version_counts"]

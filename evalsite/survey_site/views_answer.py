@@ -10,6 +10,8 @@ so an expired token re-renders the page with everything typed kept.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 import secrets
 
 from flask import current_app, make_response, redirect, render_template, request, send_from_directory
@@ -21,6 +23,7 @@ from ..db import db
 from ..domain_errors import DomainError, Gone
 from ..errors import MESSAGES, abort_zh, handle_domain_error
 from ..survey_data import store as svc
+from ..survey_data import releases
 from ..survey_data import submit as answering
 from ..timefmt import local_today
 from . import draft
@@ -231,7 +234,20 @@ def _advance(link, definition, raw, index, key, ballot, nav):
                    "作答码不能使用，请核对后再提交，您的答案都已保留。", ballot)
     if outcome in LIMIT_MESSAGES:
         return _go(link, definition, key, index, raw, status=429, message=LIMIT_MESSAGES[outcome], ballot=ballot)
-    return _thanks(link)
+    resp = _thanks(link)
+    if outcome == "created":  # committed: publish the batch it may complete, once the reply is sent
+        resp.call_on_close(functools.partial(_publish_after, current_app._get_current_object(), link))
+    return resp
+
+
+def _publish_after(app, link) -> None:
+    """Off the hot path (after the response): the release this answer completes, if any (``releases.after_answer``)."""
+    try:
+        with app.app_context():
+            releases.after_answer(db.session, link.campaign_id, link.enterprise_id, link.audience)
+    except Exception as exc:  # noqa: BLE001 - the answer is stored; the next answer or page makes the release
+        # the type only: a message could carry statement parameters
+        logging.getLogger(__name__).warning("survey release after an answer failed (%s)", type(exc).__name__)
 
 
 def _thanks(link):
