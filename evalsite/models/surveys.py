@@ -96,12 +96,18 @@ class Submission(Base):
 
 
 class SubmissionCounter(Base):
-    """Submissions per link and day, for the stuffing cap when Redis is absent."""
+    """Submissions per link and day, and in the current minute, for the stuffing limits when Redis is absent.
+
+    ``window_tag`` is an HMAC of (link, minute) under the secret key, never a
+    time (``survey_data/limits.py``); ``window_count`` the answers in that minute.
+    """
 
     __tablename__ = "submission_counter"
     link_id: Mapped[int] = mapped_column(ForeignKey("survey_link.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+    window_tag: Mapped[Optional[str]] = mapped_column(String(16))
+    window_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class SurveyRelease(Base):
