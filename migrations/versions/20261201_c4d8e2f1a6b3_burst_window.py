@@ -6,7 +6,7 @@ time) and ``window_count`` (answers in that minute), bumped in the same
 upsert as the day's count.
 
 Revision ID: c4d8e2f1a6b3
-Revises: 3c9e1a7b5d20
+Revises: c4d8e2f1a937
 Create Date: 2026-12-01 14:20:00
 """
 from alembic import op
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = 'c4d8e2f1a6b3'
-down_revision = '3c9e1a7b5d20'
+down_revision = 'c4d8e2f1a937'
 branch_labels = None
 depends_on = None
 
