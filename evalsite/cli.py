@@ -133,3 +133,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(dbcli)
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
+    from . import storage_cli
+
+    storage_cli.register_cli(app)

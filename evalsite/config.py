@@ -52,6 +52,9 @@ def from_env(instance_path: str) -> dict:
         "STORAGE_REGION": os.environ.get("STORAGE_REGION") or None,
         "STORAGE_ACCESS_KEY": os.environ.get("STORAGE_ACCESS_KEY") or None,
         "STORAGE_SECRET_KEY": os.environ.get("STORAGE_SECRET_KEY") or None,
+        # downloads as a redirect to a short-lived signed URL of the store (S3 only) instead of through the app
+        "STORAGE_SIGNED_DOWNLOADS": _bool("STORAGE_SIGNED_DOWNLOADS", False),
+        "STORAGE_SIGNED_SECONDS": int(os.environ.get("STORAGE_SIGNED_SECONDS", 300)),
         "FONT_PATH": os.environ.get("EVALSITE_FONT_PATH") or str(ROOT / "evalsite" / "pdf" / "fonts" / "wqy-microhei.ttc"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "ISSUING_BODY": os.environ.get("ISSUING_BODY", "威海市总工会"),

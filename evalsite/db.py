@@ -96,7 +96,8 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"])
-        app.extensions["evalsite_db"] = _State(engine, sessionmaker(bind=engine, expire_on_commit=False))
+        app.extensions["evalsite_db"] = _State(engine, sessionmaker(bind=engine, expire_on_commit=False,
+                                                                       info={"app": app}))  # storage.storage_for
 
         @app.teardown_appcontext
         def _close(_exc):

@@ -157,7 +157,9 @@ def redis_conn(url: str):
 
 def job_config() -> dict:
     """What a background job needs to rebuild the app elsewhere."""
-    keys = ("DATABASE_URL", "PUBLIC_BASE_URL", "ISSUING_BODY", "UPLOAD_DIR", "SECRET_KEY", "REDIS_URL", "TODAY")
+    keys = ("DATABASE_URL", "PUBLIC_BASE_URL", "ISSUING_BODY", "UPLOAD_DIR", "SECRET_KEY", "REDIS_URL", "TODAY",
+            "STORAGE_URL", "STORAGE_DIR", "STORAGE_ENDPOINT_URL", "STORAGE_REGION", "STORAGE_ACCESS_KEY",
+            "STORAGE_SECRET_KEY")  # the issued PDFs go to the same file store as the web's
     return {k: current_app.config.get(k) for k in keys if current_app.config.get(k) is not None}
 
 

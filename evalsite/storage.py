@@ -14,10 +14,16 @@ Objects are content-addressed: ``put`` returns the SHA-256 of the bytes, which i
 also their key, so storing the same file twice keeps one copy and a reader can
 check what it got. ``get`` verifies the hash and raises ``StorageCorrupt`` when
 the bytes do not match.
+
+A row that owns a file keeps only its SHA-256 (with the name, type and size it
+needs); ``evalsite/downloads.py`` has the one download response every view uses, and
+the ``flask storage-migrate`` command (``evalsite/storage_cli.py``) copies files
+kept before this interface into the configured store.
 """
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -52,6 +58,7 @@ class Storage(Protocol):
 
     def put(self, data: bytes) -> str: ...
     def get(self, key: str) -> bytes: ...
+    def open(self, key: str) -> io.BytesIO: ...
     def exists(self, key: str) -> bool: ...
     def delete(self, key: str) -> None: ...
     def download_url(self, key: str, filename: str, content_type: str, seconds: int = 300) -> Optional[str]: ...
@@ -63,7 +70,13 @@ def _verified(key: str, data: bytes) -> bytes:
     return data
 
 
-class LocalStorage:
+class _Opening:
+    def open(self, key: str) -> io.BytesIO:
+        """A file object over the verified bytes (a file is at most a few MB: uploads are capped at 10 MB)."""
+        return io.BytesIO(self.get(key))
+
+
+class LocalStorage(_Opening):
     """Objects as files ``<root>/<k[:2]>/<key>``, written atomically (temp file, then rename)."""
 
     def __init__(self, root: str | os.PathLike):
@@ -110,7 +123,7 @@ class LocalStorage:
         return None
 
 
-class S3Storage:
+class S3Storage(_Opening):
     """Objects in an S3-compatible bucket under ``<prefix>/<key>``."""
 
     def __init__(self, bucket: str, prefix: str = "", *, endpoint_url=None, region=None,
@@ -138,36 +151,54 @@ class S3Storage:
         return code in {"404", "NoSuchKey", "NotFound"}
 
     def put(self, data: bytes) -> str:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         key = sha256_hex(data)
         if not self.exists(key):
-            self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data,
-                                   Metadata={"sha256": key})
+            try:
+                self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data,
+                                       Metadata={"sha256": key})
+            except (BotoCoreError, ClientError) as exc:
+                raise StorageError(str(exc)) from exc
         return key
 
     def get(self, key: str) -> bytes:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import BotoCoreError, ClientError
 
+        name = self._name(key)
         try:
-            obj = self.client.get_object(Bucket=self.bucket, Key=self._name(key))
+            obj = self.client.get_object(Bucket=self.bucket, Key=name)
+            data = obj["Body"].read()
         except ClientError as exc:
             if self._missing(exc):
                 raise StorageMissing(key) from None
             raise StorageError(str(exc)) from exc
-        return _verified(key, obj["Body"].read())
+        except BotoCoreError as exc:
+            raise StorageError(str(exc)) from exc
+        return _verified(key, data)
 
     def exists(self, key: str) -> bool:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import BotoCoreError, ClientError
 
+        name = self._name(key)
         try:
-            self.client.head_object(Bucket=self.bucket, Key=self._name(key))
+            self.client.head_object(Bucket=self.bucket, Key=name)
             return True
         except ClientError as exc:
             if self._missing(exc):
                 return False
             raise StorageError(str(exc)) from exc
+        except BotoCoreError as exc:
+            raise StorageError(str(exc)) from exc
 
     def delete(self, key: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        name = self._name(key)
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=name)
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageError(str(exc)) from exc
 
     def download_url(self, key, filename, content_type, seconds=300):
         """A short-lived signed URL that makes the store answer as an attachment."""
@@ -197,11 +228,31 @@ def storage_from_settings(settings: dict) -> Storage:
     raise StorageError(f"不支持的 STORAGE_URL：{url}（可用 file:// 或 s3://） / unsupported STORAGE_URL")
 
 
+def app_storage(app) -> Storage:
+    """The storage of one app, built once from its config (``STORAGE_*``)."""
+    storage = app.extensions.get("evalsite.storage")
+    if storage is None:
+        storage = app.extensions["evalsite.storage"] = storage_from_settings(app.config)
+    return storage
+
+
 def current_storage() -> Storage:
-    """The storage of the running app, built once from its config (``STORAGE_*``)."""
+    """The storage of the running app."""
     from flask import current_app
 
-    storage = current_app.extensions.get("evalsite.storage")
-    if storage is None:
-        storage = current_app.extensions["evalsite.storage"] = storage_from_settings(current_app.config)
-    return storage
+    return app_storage(current_app._get_current_object())
+
+
+def storage_for(row) -> Storage:
+    """The storage behind a database row: the running app's, or (outside a request, e.g. a script or a
+    test holding its own session) the app whose session loaded the row."""
+    from flask import has_app_context
+    from sqlalchemy.orm import object_session
+
+    if has_app_context():
+        return current_storage()
+    session = object_session(row)
+    app = session.info.get("app") if session is not None else None
+    if app is None:
+        raise StorageError("没有应用上下文，无法确定文件存储 / no app context to find the file store")
+    return app_storage(app)

@@ -67,9 +67,53 @@ def _empty_tables(engine) -> None:
                 conn.execute(text(f'DELETE FROM "{name}"'))
 
 
+S3_BUCKET = "evalsite-test"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3-compatible HTTP server (moto) on loopback for the whole run, with one bucket."""
+    from moto.server import ThreadedMotoServer
+    import boto3
+
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    url = f"http://127.0.0.1:{port}"
+    boto3.client("s3", endpoint_url=url, region_name="us-east-1", aws_access_key_id="test",
+                 aws_secret_access_key="test").create_bucket(Bucket=S3_BUCKET)
+    yield url
+    server.stop()
+
+
+def s3_settings(endpoint: str, prefix: str) -> dict:
+    return {"STORAGE_URL": f"s3://{S3_BUCKET}/{prefix}", "STORAGE_ENDPOINT_URL": endpoint,
+            "STORAGE_REGION": "us-east-1", "STORAGE_ACCESS_KEY": "test", "STORAGE_SECRET_KEY": "test"}
+
+
 @pytest.fixture
-def app_config(database_url, tmp_path):
+def storage_config(request, tmp_path):
+    """Where the test app keeps files: a temporary folder, or with ``TEST_STORAGE=s3`` the moto server
+    (a prefix of its own per test, so no test sees another's objects)."""
+    if os.environ.get("TEST_STORAGE", "").lower() == "s3":
+        import uuid
+
+        return s3_settings(request.getfixturevalue("s3_endpoint"), f"t-{uuid.uuid4().hex[:12]}")
+    return {"STORAGE_URL": None, "STORAGE_DIR": str(tmp_path / "files")}
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path, storage_config):
     return {
+        **storage_config,
         "TESTING": True,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret-key-0123456789",

@@ -1,14 +1,16 @@
-"""Evidence files: type by content, size limit, random storage name, safe download.
+"""Evidence files: type by content, size limit, kept in the file store, safe download.
 
-The type is read from the magic bytes (a renamed .exe is not a PDF), files
-live under ``UPLOAD_DIR`` which no static route serves, and downloads always
-go out as attachments with ``nosniff`` so a browser never renders them inline.
+The type is read from the magic bytes (a renamed .exe is not a PDF), the bytes
+go to the platform's file store (``evalsite/storage.py``: a local folder or an
+S3-compatible bucket, never a public folder) under their SHA-256, which the row
+keeps and every read verifies, and downloads always go out as attachments with
+``nosniff`` so a browser never renders them inline. ``stored_name`` stays a
+random name: files uploaded before the store lived under it in ``UPLOAD_DIR``,
+where ``flask storage-migrate`` finds them.
 """
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 import re
 import secrets
 import unicodedata
@@ -16,10 +18,11 @@ import zipfile
 from dataclasses import dataclass
 from typing import BinaryIO, Optional
 
-from flask import current_app, send_file
+from flask import current_app
 
 from ..domain_errors import DomainError
-from ..errors import abort_zh
+from ..downloads import send_stored_file
+from ..storage import StorageError, current_storage
 
 ALLOWED = {
     "pdf": "application/pdf",
@@ -38,7 +41,8 @@ _CHUNK = 1024 * 1024
 
 
 class UploadRejected(DomainError):
-    """The file cannot be kept; ``status`` is 400 (type, empty) or 413 (size), the message Chinese."""
+    """The file cannot be kept; ``status`` is 400 (type, empty), 413 (size) or 503 (store unreachable), the
+    message Chinese."""
 
     def __init__(self, status: int, message: str):
         super().__init__(message, status=status)
@@ -113,9 +117,8 @@ def _read_limited(stream: BinaryIO, max_bytes: int) -> bytes:
         chunks.append(chunk)
 
 
-def store_upload(file_storage, upload_dir: Optional[str] = None, max_bytes: Optional[int] = None) -> StoredFile:
-    """Check one uploaded file and write it under a random name; raises UploadRejected."""
-    upload_dir = upload_dir or current_app.config["UPLOAD_DIR"]
+def store_upload(file_storage, max_bytes: Optional[int] = None) -> StoredFile:
+    """Check one uploaded file and put it in the file store; raises UploadRejected."""
     if max_bytes is None:
         max_bytes = int(current_app.config.get("EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
     data = _read_limited(file_storage.stream, max_bytes)
@@ -124,13 +127,13 @@ def store_upload(file_storage, upload_dir: Optional[str] = None, max_bytes: Opti
     kind = sniff(data)
     if kind is None:
         raise UploadRejected(400, f"文件类型不支持：只接受 {ALLOWED_LABEL}（按文件内容识别，而非扩展名）。")
-    stored_name = f"{secrets.token_hex(16)}.{kind}"
-    os.makedirs(upload_dir, exist_ok=True)
-    path = os.path.join(upload_dir, stored_name)
-    with open(path, "xb") as fh:
-        fh.write(data)
-    return StoredFile(named_as(file_storage.filename or "", kind), stored_name, len(data),
-                      hashlib.sha256(data).hexdigest(), ALLOWED[kind])
+    try:
+        key = current_storage().put(data)
+    except StorageError as exc:
+        current_app.logger.error("evidence not stored: %s", exc)
+        raise UploadRejected(503, "文件存储暂时无法访问，文件未保存，请稍后重新上传（已填写的其他内容已保存）。") from exc
+    return StoredFile(named_as(file_storage.filename or "", kind), f"{secrets.token_hex(16)}.{kind}", len(data),
+                      key, ALLOWED[kind])
 
 
 def _download_name(stored_name: str, filename: str, content_type: str) -> str:
@@ -138,14 +141,9 @@ def _download_name(stored_name: str, filename: str, content_type: str) -> str:
     return named_as(filename, kind) if kind in EXTENSIONS else safe_filename(filename)
 
 
-def send_stored(stored_name: str, filename: str, content_type: str):
-    """An attachment response (RFC 5987 ``filename*`` for Chinese names) with nosniff, named with
-    the extension of the stored type (files kept before that rule included)."""
-    path = os.path.join(current_app.config["UPLOAD_DIR"], os.path.basename(stored_name))
-    if not os.path.isfile(path):
-        abort_zh(404, "文件已不在存储中，请联系管理员。")
-    resp = send_file(path, mimetype=content_type, as_attachment=True,
-                     download_name=_download_name(stored_name, filename, content_type), max_age=0)
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Cache-Control"] = "private, no-store"
-    return resp
+def send_stored(row):
+    """The download of an evidence row (``sha256``, ``filename``, ``content_type``, ``stored_name``): an
+    attachment read from the store and verified, named with the extension of the stored type (files kept
+    before that rule included)."""
+    return send_stored_file(row.sha256, _download_name(row.stored_name, row.filename, row.content_type),
+                            row.content_type)

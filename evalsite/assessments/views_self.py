@@ -200,7 +200,7 @@ def evidence_download(evidence_id):
         abort(404)
     if not can_view_enterprise(current_user, ev.enterprise, ev.campaign_id):
         abort(403)
-    return send_stored(ev.stored_name, ev.filename, ev.content_type)
+    return send_stored(ev)
 
 
 @bp.get("/result/<int:enterprise_id>")

@@ -183,23 +183,19 @@ def _fresh_work(session, campaign, demo_evaluators, unassessed, admin, start) ->
 
 
 def _demo_files(session, campaign, ents) -> None:
-    """A few small PDFs so the evidence links work in the demo (only with an app)."""
-    import hashlib
-    import os
+    """A few small PDFs so the evidence links work in the demo (only with an app: they go to its file store)."""
     import secrets
 
-    from flask import current_app, has_app_context
+    from flask import has_app_context
+
+    from ..storage import current_storage
 
     if not has_app_context():
         return
-    folder = current_app.config["UPLOAD_DIR"]
-    os.makedirs(folder, exist_ok=True)
+    key = current_storage().put(DEMO_PDF)
     for ent in ents:
         for code, name in (("B1", "要约书.pdf"), ("B6", "职代会决议.pdf"), ("B8", "备案回执.pdf")):
-            stored = f"{secrets.token_hex(16)}.pdf"
-            with open(os.path.join(folder, stored), "wb") as fh:
-                fh.write(DEMO_PDF)
             session.add(Evidence(campaign_id=campaign.id, enterprise_id=ent.id, indicator=code, filename=name,
-                                 stored_name=stored, size=len(DEMO_PDF), sha256=hashlib.sha256(DEMO_PDF).hexdigest(),
+                                 stored_name=f"{secrets.token_hex(16)}.pdf", size=len(DEMO_PDF), sha256=key,
                                  content_type="application/pdf"))
     session.flush()

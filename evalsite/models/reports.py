@@ -1,7 +1,10 @@
 """Reports, their immutable issued versions, and the rectification loop.
 
-An issued ``ReportVersion`` keeps the exact PDF bytes with their SHA-256 and
-a public verification code; a correction is a new version, never an edit.
+An issued ``ReportVersion`` keeps the SHA-256 of its exact PDF bytes and a
+public verification code; the bytes live in the file store under that hash
+(``evalsite/storage.py``) and ``version.pdf`` reads them back verified. A
+correction is a new version, never an edit. Issued letters keep their PDF the
+same way (``pdf_sha256``).
 Rectification items copy the problem's wording so the history stays
 readable even when a re-evaluation supersedes the detected problem.
 """
@@ -10,14 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text,
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text,
                         UniqueConstraint)
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scoring.escalation import LETTER_KINDS as LETTER_KIND_CODES
 
 from .. import labels as _labels
 from ..db import Base
+from ..storage import storage_for
 from .base import one_of, sql_list, utcnow
 from .campaigns import Campaign
 from .orgs import Enterprise
@@ -85,8 +89,7 @@ class ReportVersion(Base):
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     data: Mapped[dict] = mapped_column(JSON)
     remarks: Mapped[Optional[str]] = mapped_column(Text)
-    pdf: Mapped[Optional[bytes]] = deferred(mapped_column(LargeBinary))
-    sha256: Mapped[Optional[str]] = mapped_column(String(64))
+    sha256: Mapped[Optional[str]] = mapped_column(String(64))  # of the issued PDF, its key in the file store
     verify_code: Mapped[Optional[str]] = mapped_column(String(16), unique=True)
     issue_date: Mapped[Optional[dt.date]] = mapped_column(Date)
     final_score: Mapped[Optional[float]] = mapped_column()
@@ -116,6 +119,15 @@ class ReportVersion(Base):
     @property
     def is_frozen(self) -> bool:
         return self.status in FROZEN_STATUSES
+
+    @property
+    def pdf(self) -> Optional[bytes]:
+        """The issued PDF from the file store, checked against ``sha256`` (None before the issue)."""
+        return None if self.sha256 is None else storage_for(self).get(self.sha256)
+
+    @pdf.setter
+    def pdf(self, data: Optional[bytes]) -> None:
+        self.sha256 = None if data is None else storage_for(self).put(data)
 
 
 class RectificationItem(Base):
@@ -199,7 +211,8 @@ class RectificationEvent(Base):
 
 
 class RectificationEvidence(Base):
-    """A file the enterprise attached; stored under a random name in UPLOAD_DIR."""
+    """A file the enterprise attached: its bytes in the file store under ``sha256`` (``stored_name`` is the
+    random name files had in ``UPLOAD_DIR`` before the store)."""
 
     __tablename__ = "rectification_evidence"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -258,7 +271,7 @@ class EscalationLetter(Base):
     response_deadline: Mapped[Optional[dt.date]] = mapped_column(Date)
     response: Mapped[Optional[str]] = mapped_column(Text)
     responded_at: Mapped[Optional[dt.date]] = mapped_column(Date)
-    pdf: Mapped[Optional[bytes]] = deferred(mapped_column(LargeBinary))
+    pdf_sha256: Mapped[Optional[str]] = mapped_column(String(64))  # the issued PDF's key in the file store
 
     item: Mapped[RectificationItem] = relationship()
     enterprise: Mapped[Enterprise] = relationship()
@@ -269,6 +282,15 @@ class EscalationLetter(Base):
     @property
     def is_issued(self) -> bool:
         return self.status == "issued"
+
+    @property
+    def pdf(self) -> Optional[bytes]:
+        """The issued letter's PDF from the file store, checked against ``pdf_sha256``."""
+        return None if self.pdf_sha256 is None else storage_for(self).get(self.pdf_sha256)
+
+    @pdf.setter
+    def pdf(self, data: Optional[bytes]) -> None:
+        self.pdf_sha256 = None if data is None else storage_for(self).put(data)
 
     @property
     def status_label(self) -> str:

@@ -28,6 +28,7 @@ from .. import four_eyes
 from ..models import DetectedProblem, EscalationLetter, RectificationItem, ReportVersion, User
 from ..models.base import utcnow
 from ..domain_errors import Conflict, Invalid
+from ..storage import current_storage
 from ..timefmt import format_date
 from .tracking import record_event
 
@@ -213,7 +214,7 @@ def issue(session: Session, letter: EscalationLetter, user: Optional[User], toda
                            EscalationLetter.revision == revision)
                     .values(status="issued", number=number, number_year=today.year, number_seq=seq,
                             issued_at=today, issued_by_id=getattr(user, "id", None), response_deadline=deadline,
-                            pdf=pdf, revision=revision + 1)
+                            pdf_sha256=current_storage().put(pdf), revision=revision + 1)
                     .execution_options(synchronize_session=False))
                 if done.rowcount != 1:
                     raise Conflict("该文书刚刚已被他人出具或修改，请刷新后查看。")

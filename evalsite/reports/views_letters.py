@@ -10,6 +10,7 @@ from ..db import db
 from ..errors import abort_zh, field_errors
 from ..models import EscalationLetter
 from ..pdf.letters import outline
+from ..downloads import send_stored_file
 from . import letters as lsvc
 from . import rectification as rsvc
 from .blueprint import bp
@@ -189,7 +190,7 @@ def letter_pdf(letter_id):
         if current_user.role not in ADMINS or not rsvc.can_review(db.session, current_user, letter.item):
             abort_zh(403, "文书尚未出具，草稿仅供起草和审核的管理员预览。")
         return pdf_response(lsvc.preview_pdf(letter, _today()), f"{letter.kind_label}-草稿.pdf")
-    return pdf_response(letter.pdf or b"", f"{letter.kind_label}-{letter.number}.pdf")
+    return send_stored_file(letter.pdf_sha256, f"{letter.kind_label}-{letter.number}.pdf", "application/pdf")
 
 
 @bp.post("/letters/<int:letter_id>/response")

@@ -134,7 +134,7 @@ def evidence(evidence_id):
     if ev is None:
         abort(404)
     item_or_404(ev.item_id)
-    return send_stored(ev.stored_name, ev.filename, ev.content_type)
+    return send_stored(ev)
 
 
 # letters: letter_views.py

@@ -11,6 +11,7 @@ from ..access import enterprise_or_403, roles_required, scope_enterprises
 from ..campaign_context import campaign_or_404
 from ..db import db
 from ..models import Enterprise, Report, ReportVersion
+from ..downloads import send_stored_file
 from . import workflow as svc
 from .. import review_history as history
 from .lists import REPORTS, reports_select
@@ -137,8 +138,10 @@ def _managed_version(version_id: int, approve: bool) -> ReportVersion:
 @roles_required(*STAFF)
 def version_pdf(version_id):
     v = version_or_404(version_id)
-    data = svc.render_version(v, draft=not v.is_frozen)
     ent = v.report.enterprise
+    if v.is_frozen and v.sha256 is not None:  # the issued bytes, from the file store
+        return send_stored_file(v.sha256, f"{ent.credit_code}-{v.report.number}-v{v.version}.pdf", "application/pdf")
+    data = svc.render_version(v, draft=not v.is_frozen)
     suffix = "" if v.is_frozen else "-草稿"
     return pdf_response(data, f"{ent.credit_code}-{v.report.number}-v{v.version}{suffix}.pdf")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import re
 import secrets
 from typing import Any, Optional
@@ -250,7 +249,7 @@ def render_meta(version: ReportVersion, base_url: str, draft: bool = False, toda
 
 def render_version(version: ReportVersion, draft: bool = True) -> bytes:
     """A preview (watermarked) or the final bytes of a version."""
-    if version.is_frozen and version.pdf is not None:
+    if version.is_frozen and version.sha256 is not None:
         return version.pdf
     meta = render_meta(version, current_app.config["PUBLIC_BASE_URL"], draft=draft)
     return render_snapshot(version.report.kind, preview_data(version, dt.date.fromisoformat(meta["issue_date"])),
@@ -346,7 +345,7 @@ def issue(session: Session, version: ReportVersion, user: Optional[User], today:
     if pdf is None:
         meta = render_meta(version, current_app.config["PUBLIC_BASE_URL"])
         pdf = render_snapshot(version.report.kind, version.data, meta)
-    version.pdf, version.sha256 = pdf, hashlib.sha256(pdf).hexdigest()
+    version.pdf = pdf  # into the file store; the row keeps its SHA-256
     version.status, version.issued_by_id, version.issued_at = "issued", getattr(user, "id", None), utcnow()
     history.record(session, "report_version", version.id, "issue", user, None, version.report.enterprise_id)
     for old in version.report.versions:

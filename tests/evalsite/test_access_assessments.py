@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from sqlalchemy import select
 
 from evalsite.models import Evidence, EvaluatorAssignment, EvidenceRequest
+from evalsite.storage import storage_from_settings
 
 from .access_matrix import LOGIN, Case, assert_matrix
 
@@ -20,13 +20,10 @@ def _evidence(world, session):
     ev = session.scalar(select(Evidence).where(Evidence.enterprise_id == world.ent_a.id))
     if ev is None:
         ev = Evidence(campaign_id=world.campaign.id, enterprise_id=world.ent_a.id, indicator="B6",
-                      filename="决议.pdf", stored_name="matrix-test.pdf", size=8, sha256="0" * 64,
-                      content_type="application/pdf")
+                      filename="决议.pdf", stored_name="matrix-test.pdf", size=8,
+                      sha256=_STATE["storage"].put(b"%PDF-1.4"), content_type="application/pdf")
         session.add(ev)
         session.commit()
-    os.makedirs(_STATE["upload_dir"], exist_ok=True)
-    with open(os.path.join(_STATE["upload_dir"], "matrix-test.pdf"), "wb") as fh:
-        fh.write(b"%PDF-1.4")
     world.evidence_id = ev.id
 
 
@@ -140,5 +137,5 @@ ROUTES = [
 
 
 def test_assessments_route_matrix(app, world, session):
-    _STATE["upload_dir"] = app.config["UPLOAD_DIR"]
+    _STATE["storage"] = storage_from_settings(app.config)
     assert_matrix(app, world, session, ROUTES)

@@ -27,6 +27,7 @@ def _state(world, session):
         from evalsite.models import Campaign, Enterprise, User
         from evalsite.reports import letters as L
         from evalsite.reports import workflow as S
+        from evalsite.storage import current_storage
 
         s = db.session
         city, district = s.get(User, world.city.id), s.get(User, world.district_a.id)
@@ -37,14 +38,9 @@ def _state(world, session):
         L.issue_letter(s, item, "opinion", city, v.issue_date, approver=district)
         L.draft_letter(s, item, "reminder", district, v.issue_date)
         s.add(RectificationEvidence(item_id=item.id, filename="a.pdf", stored_name="evid-test.pdf",
-                                    content_type="application/pdf", size=8, sha256="0" * 64))
+                                    content_type="application/pdf", size=8, sha256=current_storage().put(b"%PDF-1.4")))
         S.draft_report(s, s.get(Campaign, world.campaign.id), s.get(Enterprise, world.ent_a.id), district)
         s.commit()
-    import os
-
-    os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
-    with open(os.path.join(app.config["UPLOAD_DIR"], "evid-test.pdf"), "wb") as fh:
-        fh.write(b"%PDF-1.4")
 
 
 def _ids(session):

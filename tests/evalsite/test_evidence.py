@@ -1,6 +1,7 @@
 """Evidence uploads: type by content, 10 MB limit, random storage, scoped download."""
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from evalsite.models import Assessment, Evidence
 from evalsite.assessments.evidence import safe_filename, sniff
+from evalsite.storage import storage_from_settings
 from tests.conftest import login
 
 from .assess_data import JPEG, PDF, PNG, levels, make_assessment, office_zip
@@ -42,8 +44,10 @@ def test_upload_is_stored_under_a_random_name_outside_static(app, client, world,
     ev = session.scalar(select(Evidence))
     assert ev.filename == "职代会决议.docx" and ev.indicator == "B6" and ev.content_type.endswith("document")
     assert "职代会" not in ev.stored_name and ev.stored_name.endswith(".docx")
-    path = os.path.join(app.config["UPLOAD_DIR"], ev.stored_name)
-    assert os.path.exists(path) and not path.startswith(app.static_folder)
+    # the bytes are in the file store under their SHA-256, nowhere under the static folder
+    data = storage_from_settings(app.config).get(ev.sha256)  # verified against the hash on read
+    assert data.startswith(b"PK") and hashlib.sha256(data).hexdigest() == ev.sha256 and ev.size == len(data)
+    assert not any(ev.stored_name in names or ev.sha256 in names for _d, _s, names in os.walk(app.static_folder))
 
 
 def test_wrong_type_is_refused_with_400_and_the_text_is_kept(client, world, session):

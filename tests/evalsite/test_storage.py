@@ -1,34 +1,10 @@
 """The storage interface behaves the same on a local folder and on a real S3-compatible HTTP server."""
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from evalsite.storage import (LocalStorage, S3Storage, StorageCorrupt, StorageError, StorageMissing,
                               sha256_hex, storage_from_settings)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    """A moto S3 server on loopback, with one bucket."""
-    server_mod = pytest.importorskip("moto.server")
-    import boto3
-
-    port = _free_port()
-    server = server_mod.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    url = f"http://127.0.0.1:{port}"
-    boto3.client("s3", endpoint_url=url, region_name="us-east-1", aws_access_key_id="test",
-                 aws_secret_access_key="test").create_bucket(Bucket="evalsite-test")
-    yield url
-    server.stop()
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -106,3 +82,13 @@ def test_default_is_the_local_folder(tmp_path):
     assert isinstance(store, LocalStorage)
     assert isinstance(storage_from_settings({"STORAGE_URL": f"file://{tmp_path}"}), LocalStorage)
     assert not isinstance(store, S3Storage)
+
+
+def test_the_test_apps_keep_files_where_test_storage_says(app):
+    """``TEST_STORAGE=s3`` (the PostgreSQL pass of .ci/run) puts every test's files on the moto S3 server."""
+    import os
+
+    from evalsite.storage import app_storage
+
+    expected = S3Storage if os.environ.get("TEST_STORAGE", "").lower() == "s3" else LocalStorage
+    assert isinstance(app_storage(app), expected)
