@@ -61,6 +61,7 @@ class Storage(Protocol):
     def open(self, key: str) -> io.BytesIO: ...
     def exists(self, key: str) -> bool: ...
     def delete(self, key: str) -> None: ...
+    def sweep(self, older_than_seconds: float) -> int: ...
     def download_url(self, key: str, filename: str, content_type: str, seconds: int = 300) -> Optional[str]: ...
 
 
@@ -117,6 +118,20 @@ class LocalStorage(_Opening):
             self._path(key).unlink()
         except FileNotFoundError:
             pass
+
+    def sweep(self, older_than_seconds: float) -> int:
+        """Delete objects older than that (only ever called on a scratch area); returns how many."""
+        import time
+
+        cutoff, gone = time.time() - older_than_seconds, 0
+        for path in self.root.glob("??/*"):
+            try:
+                if len(path.name) == 64 and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    gone += 1
+            except OSError:
+                pass
+        return gone
 
     def download_url(self, key, filename, content_type, seconds=300):
         """A local folder has no URL of its own: the application streams the bytes."""
@@ -200,6 +215,27 @@ class S3Storage(_Opening):
         except (BotoCoreError, ClientError) as exc:
             raise StorageError(str(exc)) from exc
 
+    def sweep(self, older_than_seconds: float) -> int:
+        """Delete objects under the prefix older than that (only ever called on a scratch area)."""
+        import datetime as dt
+
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=older_than_seconds)
+        gone = 0
+        try:
+            pages = self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=f"{self.prefix}/" if self.prefix else "")
+            for page in pages:
+                for obj in page.get("Contents", []):
+                    name = obj["Key"].rpartition("/")[2]
+                    if len(name) == 64 and obj["Key"] == self._name(name) and obj["LastModified"] < cutoff:
+                        self.client.delete_object(Bucket=self.bucket, Key=obj["Key"])
+                        gone += 1
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageError(str(exc)) from exc
+        return gone
+
     def download_url(self, key, filename, content_type, seconds=300):
         """A short-lived signed URL that makes the store answer as an attachment."""
         from urllib.parse import quote
@@ -211,18 +247,20 @@ class S3Storage(_Opening):
         )
 
 
-def storage_from_settings(settings: dict) -> Storage:
-    """The backend ``STORAGE_URL`` names (a local folder under the instance by default)."""
+def storage_from_settings(settings: dict, area: str = "") -> Storage:
+    """The backend ``STORAGE_URL`` names (a local folder under the instance by default); ``area`` names a
+    separate part of the same store (a sub-folder or sub-prefix), e.g. ``parked`` for short-lived files."""
     url = (settings.get("STORAGE_URL") or "").strip()
     if not url:
-        return LocalStorage(settings["STORAGE_DIR"])
+        return LocalStorage(Path(settings["STORAGE_DIR"]) / area)
     parsed = urlparse(url)
     if parsed.scheme == "file":
-        return LocalStorage(parsed.path)
+        return LocalStorage(Path(parsed.path) / area)
     if parsed.scheme == "s3":
         if not parsed.netloc:
             raise StorageError("STORAGE_URL 缺少存储桶名（s3://bucket/prefix） / STORAGE_URL has no bucket")
-        return S3Storage(parsed.netloc, parsed.path, endpoint_url=settings.get("STORAGE_ENDPOINT_URL"),
+        prefix = "/".join(p for p in (parsed.path.strip("/"), area) if p)
+        return S3Storage(parsed.netloc, prefix, endpoint_url=settings.get("STORAGE_ENDPOINT_URL"),
                          region=settings.get("STORAGE_REGION"), access_key=settings.get("STORAGE_ACCESS_KEY"),
                          secret_key=settings.get("STORAGE_SECRET_KEY"))
     raise StorageError(f"不支持的 STORAGE_URL：{url}（可用 file:// 或 s3://） / unsupported STORAGE_URL")
@@ -241,6 +279,21 @@ def current_storage() -> Storage:
     from flask import current_app
 
     return app_storage(current_app._get_current_object())
+
+
+SCRATCH_AREA = "parked"
+
+
+def scratch_storage() -> Storage:
+    """The running app's area for files kept a short while (an import waiting for its confirmation):
+    ``<STORAGE_DIR>/parked`` or ``s3://bucket/<prefix>/parked``, apart from the kept files, swept by age."""
+    from flask import current_app
+
+    storage = current_app.extensions.get("evalsite.scratch_storage")
+    if storage is None:
+        storage = current_app.extensions["evalsite.scratch_storage"] = storage_from_settings(
+            current_app.config, area=SCRATCH_AREA)
+    return storage
 
 
 def storage_for(row) -> Storage:

@@ -1,16 +1,14 @@
 """Registry import against the database: lookups, the parked upload, the one-transaction write.
 
-The uploaded bytes are parked in a server-side temporary file named by a
-random token kept in the (signed) session; the confirm step re-reads and
-re-checks that file, so nothing the browser sends back is trusted.
+The uploaded bytes are parked in the scratch area of the file store
+(``storage.scratch_storage``, shared by every web process) under their SHA-256,
+which the (signed) session keeps with the file name, the user and the time;
+the confirm step re-reads (verified) and re-checks that file, so nothing the
+browser sends back is trusted. Parked files older than a day are swept.
 """
 from __future__ import annotations
 
-import json
-import os
-import secrets
 import time
-from pathlib import Path
 
 from flask import current_app, session
 from sqlalchemy import select
@@ -18,6 +16,7 @@ from sqlalchemy import select
 from ..audit import record
 from ..db import db
 from ..models import Enterprise, Industry, ReportingUnit
+from ..storage import StorageError, scratch_storage
 from .import_aliases import squash, vocabulary
 from .import_cells import NameMatcher, unit_matcher
 from .import_preview import Preview
@@ -98,31 +97,16 @@ def write(result: Preview, source: str = "") -> dict:
 
 # --- the parked upload --------------------------------------------------------------------------
 
-def _folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _sweep(folder: Path) -> None:
-    cutoff = time.time() - MAX_AGE
-    for path in folder.glob("*"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            pass
-
-
 def park(filename: str, data: bytes, user_id: int, confirmable: bool = True, kind: str = SESSION_KEY) -> str:
-    folder = _folder()
-    _sweep(folder)
-    token = secrets.token_urlsafe(24)
-    (folder / f"{token}.bin").write_bytes(data)
-    (folder / f"{token}.json").write_text(json.dumps({"filename": filename, "user_id": user_id,
-                                                                 "confirmable": confirmable}), encoding="utf-8")
-    session[kind] = token
-    return token
+    store = scratch_storage()
+    try:
+        store.sweep(MAX_AGE)
+    except StorageError as exc:  # a sweep that fails now is done at the next upload
+        current_app.logger.warning("parked imports not swept: %s", exc)
+    key = store.put(data)
+    session[kind] = {"key": key, "filename": filename, "user_id": user_id, "confirmable": confirmable,
+                     "at": int(time.time())}
+    return key
 
 
 def parked(user_id: int, for_confirm: bool = False, kind: str = SESSION_KEY) -> tuple[str, bytes] | None:
@@ -131,25 +115,22 @@ def parked(user_id: int, for_confirm: bool = False, kind: str = SESSION_KEY) -> 
     ``for_confirm``: only a file whose preview was clean (a bad file is parked
     just so its corrections sheet can be downloaded).
     """
-    token = session.get(kind)
-    if not token or not token.replace("-", "").replace("_", "").isalnum():
+    meta = session.get(kind)
+    if not isinstance(meta, dict) or meta.get("user_id") != user_id:
         return None
-    folder = _folder()
+    if (for_confirm and not meta.get("confirmable", False)) or time.time() - meta.get("at", 0) > MAX_AGE:
+        return None
     try:
-        meta = json.loads((folder / f"{token}.json").read_text(encoding="utf-8"))
-        data = (folder / f"{token}.bin").read_bytes()
-    except (OSError, ValueError):
-        return None
-    if meta.get("user_id") != user_id or (for_confirm and not meta.get("confirmable", False)):
+        data = scratch_storage().get(str(meta.get("key", "")))
+    except StorageError:
         return None
     return meta.get("filename", ""), data
 
 
 def discard(kind: str = SESSION_KEY) -> None:
-    token = session.pop(kind, None)
-    if token and token.replace("-", "").replace("_", "").isalnum():
-        for suffix in (".bin", ".json"):
-            try:
-                os.unlink(_folder() / f"{token}{suffix}")
-            except OSError:
-                pass
+    meta = session.pop(kind, None)
+    if isinstance(meta, dict):
+        try:
+            scratch_storage().delete(str(meta.get("key", "")))
+        except StorageError:
+            pass  # swept within a day

@@ -7,6 +7,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import admin_required
+from ..storage import StorageError
 from . import import_service
 from .blueprint import bp
 from .common import all_industries, units_for
@@ -63,7 +64,10 @@ def upload_and_preview(preview, upload_page, preview_page, kind):
         return upload_page(form, str(exc), 400)
     import_service.discard(kind)
     # parked either way: a clean file waits for confirmation, a bad one for its corrections sheet
-    import_service.park(upload.filename, data, current_user.id, confirmable=result.ok, kind=kind)
+    try:
+        import_service.park(upload.filename, data, current_user.id, confirmable=result.ok, kind=kind)
+    except StorageError:
+        return upload_page(form, "文件存储暂时无法访问，文件未保存，请稍后重新上传", 503)
     return preview_page(result, upload.filename, form, 200 if result.ok else 400)
 
 

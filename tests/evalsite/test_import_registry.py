@@ -193,3 +193,21 @@ def test_corrections_sheet_needs_an_upload_first(app, world, login_as):
     client = login_as(world.city)
     resp = client.get("/import/corrections.xlsx")
     assert resp.status_code == 404 and "没有可下载的错误清单" in resp.get_data(as_text=True)
+
+
+def test_the_parked_upload_waits_in_the_file_store_not_on_this_machine(app, world, session, login_as):
+    """Preview and confirmation may reach different web processes: the parked file is in the shared store."""
+    import hashlib
+    import os
+
+    from evalsite.storage import storage_from_settings
+
+    client = login_as(world.city)
+    data = xlsx_bytes([good_row(211)])
+    assert _upload(client, data).status_code == 200
+    parked = storage_from_settings(app.config, area="parked")
+    key = hashlib.sha256(data).hexdigest()
+    assert parked.get(key) == data
+    assert not os.path.exists(os.path.join(app.config["UPLOAD_DIR"], "imports"))
+    assert client.post("/import/confirm").status_code == 302
+    assert not parked.exists(key)  # gone once imported

@@ -92,3 +92,21 @@ def test_the_test_apps_keep_files_where_test_storage_says(app):
 
     expected = S3Storage if os.environ.get("TEST_STORAGE", "").lower() == "s3" else LocalStorage
     assert isinstance(app_storage(app), expected)
+
+
+def test_sweep_deletes_only_objects_older_than_asked(storage):
+    key = storage.put(b"parked " + __import__("os").urandom(8))
+    assert storage.sweep(3600) == 0 and storage.exists(key)  # young: kept
+    assert storage.sweep(-60) >= 1 and not storage.exists(key)  # "older than a minute in the future": all
+
+
+def test_an_area_is_apart_from_the_kept_files(tmp_path, s3_endpoint):
+    for settings in ({"STORAGE_URL": "", "STORAGE_DIR": str(tmp_path)},
+                     {"STORAGE_URL": "s3://evalsite-test/areas", "STORAGE_ENDPOINT_URL": s3_endpoint,
+                      "STORAGE_ACCESS_KEY": "test", "STORAGE_SECRET_KEY": "test"}):
+        kept, parked = storage_from_settings(settings), storage_from_settings(settings, area="parked")
+        key = parked.put(b"an import waiting for its confirmation")
+        assert not kept.exists(key) and parked.get(key)
+        kept_key = kept.put(b"an issued report")
+        parked.sweep(-60)  # sweeping the area never touches the kept files
+        assert kept.exists(kept_key) and not parked.exists(key)
