@@ -37,7 +37,7 @@ def _rows_before_the_move(url: str) -> None:
         insert("report", id=1, campaign_id=1, enterprise_id=1, kind="evaluation", number="WH2021-0001",
                created_at=now)
         insert("report_version", id=1, report_id=1, version=1, status="issued", data="{}", drafted_at=now,
-               pdf=REPORT_PDF, sha256=None, verify_code="ABCDEFGHJK", issue_date=today, issued_at=now)
+               pdf=REPORT_PDF, sha256=hashlib.sha256(REPORT_PDF).hexdigest(), verify_code="ABCDEFGHJK", issue_date=today, issued_at=now)
         insert("rectification_item", id=1, report_id=1, campaign_id=1, enterprise_id=1, code="P1", subject="",
                severity="medium", title="未按期答复", description="", requirement="", owner="both", deadline=today,
                status="open", late=False, returned_count=0, created_at=now)
