@@ -6,7 +6,7 @@ app's when run by ``flask db upgrade``, else built from the environment); a repo
 Downgrading reads the bytes back from the store into the restored columns.
 
 Revision ID: 01ca9dcd2eaa
-Revises: c4d8e2f1a937
+Revises: c4d8e2f1a6b3
 Create Date: 2026-12-01 13:35:00
 """
 import logging
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 revision = '01ca9dcd2eaa'
-down_revision = 'c4d8e2f1a937'
+down_revision = 'c4d8e2f1a6b3'
 branch_labels = None
 depends_on = None
 
