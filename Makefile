@@ -11,7 +11,7 @@ FLASK   = EVALSITE_ENV=$(EVALSITE_ENV) $(BIN)/flask --app evalsite
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: demo test install install-test migrate run clean bench
+.PHONY: demo test install install-test migrate run clean bench bench-submit
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -41,6 +41,11 @@ test: install-test
 
 bench: install-test
 	$(BIN)/python bench/bench_scoring.py
+
+# the survey submit against a bare insert, PostgreSQL + Redis, gunicorn; see bench/README.md
+# (BENCH_DB is dropped and created, BENCH_REDIS_URL flushed; BENCH_ARGS e.g. "--rounds 3 --profile")
+bench-submit: install-test
+	$(BIN)/python bench/bench_submit.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

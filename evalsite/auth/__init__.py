@@ -40,7 +40,12 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _load_user_first():
-        """Check the session before any view opens the request's transaction (see sessions.check)."""
+        """Check the session before any view opens the request's transaction (see sessions.check).
+
+        Not for the public survey: nobody signs in there, and its answers should not open a session.
+        """
+        if request.blueprint == "survey_site":
+            return None
         from flask_login import current_user
 
         current_user._get_current_object()
@@ -51,7 +56,7 @@ def init_app(app: Flask) -> None:
         """After an administrator set the password (new account, reset), every page asks for a new one."""
         from flask_login import current_user
 
-        if (current_user.is_authenticated and current_user.must_change_password
-                and request.endpoint not in OPEN_DURING_FORCED_CHANGE and request.blueprint != "survey_site"):
+        if (request.blueprint != "survey_site" and current_user.is_authenticated
+                and current_user.must_change_password and request.endpoint not in OPEN_DURING_FORCED_CHANGE):
             return redirect(url_for("auth.change_password"))
         return None

@@ -6,9 +6,12 @@ address, and an IP next to an answer would be identifying. The values come from
 
 Where the counts live:
 
-- With Redis (``REDIS_URL``) both counters are Redis keys, bumped in one
-  pipelined round trip; every process and machine shares them. The minute key
-  expires after two minutes.
+- With Redis (``REDIS_URL``) both counters are Redis keys, bumped by one small
+  server-side script (one command, one round trip, atomic) before the answer's
+  row is written; every process and machine shares them. The day key expires
+  after two days, the minute key after two minutes (each set when created). An
+  answer counted but not stored (a retried key, a link changed meanwhile) is
+  taken back (``uncount``).
 - Without Redis both are counted in the database, in the one upsert of the
   link's row for the day (``submission_counter``) that the cap already needed,
   in the submission's transaction: a refused answer is not counted, every
@@ -27,6 +30,7 @@ import hashlib
 import hmac
 import logging
 import time
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import bindparam, case
@@ -41,16 +45,28 @@ DAY_TTL = 2 * 86400
 MINUTE_TTL = 120
 
 
-def redis_client():
+# KEYS: the day key, the minute key; ARGV: their lifetimes. Returns both counts after this answer.
+_BUMP = """
+local day = redis.call('INCR', KEYS[1])
+if day == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+local minute = redis.call('INCR', KEYS[2])
+if minute == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+return {day, minute}
+"""
+
+
+def redis_bump():
+    """The counting script bound to this app's Redis (EVALSHA, loaded again if Redis forgot it), or None."""
     url = current_app.config.get("REDIS_URL")
     if not url:
         return None
-    client = current_app.extensions.get("survey_redis")
-    if client is None:
+    bump = current_app.extensions.get("survey_redis_bump")
+    if bump is None:
         import redis
 
-        client = current_app.extensions["survey_redis"] = redis.Redis.from_url(url, socket_timeout=0.5)
-    return client
+        client = redis.Redis.from_url(url, socket_timeout=0.5)
+        bump = current_app.extensions["survey_redis_bump"] = client.register_script(_BUMP)
+    return bump
 
 
 def _counter_upsert(dialect_insert):
@@ -84,23 +100,47 @@ def count_in_db(session: Session, link_id: int, today: dt.date, minute: int) -> 
     return day, window
 
 
-def over_limit(session: Session, link, today: dt.date) -> str | None:
-    """Count one answer for the link: 'burst', 'cap' or None (accepted). ``link`` is a PublicLink."""
+@dataclass(frozen=True)
+class Shared:
+    """An answer counted in Redis: what the counts say, and the keys to take it back from."""
+    refused: str | None  # 'burst', 'cap' or None
+    keys: tuple[str, str]
+
+
+def count_shared(link, today: dt.date) -> Shared | None:
+    """Count one answer for the link in Redis (one round trip); None without Redis or when it is down."""
+    bump = redis_bump()
+    if bump is None:
+        return None
     minute = int(time.time() // 60)
-    client = redis_client()
-    if client is not None:
-        day_key, minute_key = f"survey:cap:{link.id}:{today.isoformat()}", f"survey:burst:{link.id}:{minute}"
-        try:
-            pipe = client.pipeline(transaction=False)
-            pipe.incr(day_key).expire(day_key, DAY_TTL).incr(minute_key).expire(minute_key, MINUTE_TTL)
-            day_count, _, minute_count, _ = pipe.execute()
-        except Exception:  # Redis down: fall back to the database
-            log.warning("survey limits: Redis unavailable, counting in the database")
-        else:
-            if minute_count > link.burst:
-                return "burst"
-            return "cap" if day_count > link.cap else None
-    day_count, minute_count = count_in_db(session, link.id, today, minute)
+    keys = (f"survey:cap:{link.id}:{today.isoformat()}", f"survey:burst:{link.id}:{minute}")
+    try:
+        day_count, minute_count = bump(keys=list(keys), args=[DAY_TTL, MINUTE_TTL])
+    except Exception:  # Redis down: the caller falls back to the database
+        log.warning("survey limits: Redis unavailable, counting in the database")
+        return None
+    if minute_count > link.burst:
+        return Shared("burst", keys)
+    return Shared("cap" if day_count > link.cap else None, keys)
+
+
+def uncount(shared: Shared | None) -> None:
+    """Take back an answer counted in Redis that was not stored (a retry of a stored key); best effort."""
+    if shared is None:
+        return
+    try:
+        pipe = redis_bump().registered_client.pipeline(transaction=False)
+        for key in shared.keys:
+            pipe.decr(key)
+        pipe.execute()
+    except Exception:
+        log.warning("survey limits: Redis unavailable, an answer not stored stays counted")
+
+
+def count_here(session: Session, link, today: dt.date) -> str | None:
+    """Without Redis: both counts in the database, in the caller's transaction (a refused or rolled back
+    answer is not counted). 'burst', 'cap' or None."""
+    day_count, minute_count = count_in_db(session, link.id, today, int(time.time() // 60))
     if minute_count > link.burst:
         return "burst"
     return "cap" if day_count > link.cap else None

@@ -1,8 +1,18 @@
 """The hot path of the public survey: read a link, check it and its ballot code, record one answer.
 
 Every worker's answer goes through here, so it is kept small and apart from the
-administration of links (``store``): one SELECT for the link, then a single short
-transaction of one INSERT (plus the ballot UPDATE and the limit counter).
+administration of links (``store``). Where the time went and what was done about it is in
+bench/README.md; in short, per answer:
+
+- the link comes from a per-process ``LinkCache`` (read again at most every ``LINK_TTL``
+  seconds) and is only a guess: the INSERT itself re-checks it (``_GUARDED``: one
+  INSERT ... SELECT that stores nothing unless the link is still open on that day, with the
+  same ballot setting, cap and pinned questionnaire), so closing, rotating or changing a link
+  takes effect at once; a refused guess is read again (``record`` answers 'stale');
+- with Redis, the limits are counted first (one round trip, ``limits.count_shared``) and the
+  answer is then a single INSERT in autocommit on PostgreSQL (no BEGIN/COMMIT round trips);
+  a ballot code, or counting in the database without Redis, keeps one short transaction.
+
 Nothing identifying is stored or logged with an answer.
 """
 from __future__ import annotations
@@ -10,7 +20,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, case, insert, select, update
+import threading
+import time
+
+from sqlalchemy import Date, String, and_, bindparam, case, cast, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,7 +31,7 @@ from surveys import Definition, ballots, load_settings
 from surveys.settings import burst_limit, daily_cap
 
 from ..models import BallotCode, Campaign, Enrolment, Enterprise, Submission, SurveyLink
-from .limits import over_limit
+from . import limits
 from .store import KEY_ALPHABET, code_hash
 
 
@@ -72,6 +85,39 @@ def public_link(session: Session, token: str) -> PublicLink | None:
     return PublicLink(*fields, enterprise_name=name or "", headcount=enrolled or employed or 0)
 
 
+LINK_TTL = 10.0  # seconds a process answers from its copy of a link; the INSERT re-checks it anyway
+
+
+class LinkCache:
+    """Links that could be answered when last read, kept by this process for ``LINK_TTL`` seconds.
+
+    Only for the submit, and only as a guess that ``_GUARDED`` verifies: a stale entry can delay
+    nothing but a changed headcount's default cap (at most ``LINK_TTL`` seconds).
+    """
+
+    MAX = 4096
+
+    def __init__(self, ttl: float = LINK_TTL):
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._links: dict[str, tuple[float, PublicLink]] = {}
+
+    def get(self, token: str) -> PublicLink | None:
+        found = self._links.get(token)
+        if found is None or time.monotonic() - found[0] > self.ttl:
+            return None
+        return found[1]
+
+    def put(self, link: PublicLink) -> None:
+        with self._lock:
+            if len(self._links) >= self.MAX:
+                self._links.clear()
+            self._links[link.token] = (time.monotonic(), link)
+
+    def forget(self, token: str) -> None:
+        self._links.pop(token, None)
+
+
 def link_problem(link: SurveyLink | PublicLink, today: dt.date) -> str | None:
     """Why the link cannot be answered today (a Chinese 410 message), or None."""
     if link.status == "rotated":
@@ -112,34 +158,69 @@ def key_exists(session: Session, key: str) -> bool:
     return session.scalar(select(Submission.id).where(Submission.submission_key == key)) is not None
 
 
-_INSERT = insert(Submission.__table__).inline()  # no RETURNING of the new id: nobody needs it
+_LINK, _CAMPAIGN = SurveyLink.__table__, Campaign.__table__
+_COLUMNS = ["campaign_id", "enterprise_id", "audience", "definition_hash", "submission_key", "answers", "submitted_on"]
+# One statement stores the answer only if the link is still as it was read: open on that day, the same
+# ballot setting and cap, the campaign still pinning the questionnaire the answers were checked against.
+_GUARDED = insert(Submission.__table__).from_select(_COLUMNS, select(
+    _LINK.c.campaign_id, _LINK.c.enterprise_id, _LINK.c.audience,
+    cast(bindparam("p_hash", type_=String), String), cast(bindparam("p_key", type_=String), String),
+    bindparam("p_answers", type_=Submission.__table__.c.answers.type), bindparam("p_today", type_=Date),
+).select_from(_LINK.join(_CAMPAIGN, _CAMPAIGN.c.id == _LINK.c.campaign_id)).where(
+    _LINK.c.id == bindparam("p_link"), _LINK.c.status == "open",
+    or_(_LINK.c.opens_on.is_(None), _LINK.c.opens_on <= bindparam("p_today", type_=Date)),
+    or_(_LINK.c.closes_on.is_(None), _LINK.c.closes_on >= bindparam("p_today", type_=Date)),
+    _LINK.c.ballots_required == bindparam("p_ballots"),
+    func.coalesce(_LINK.c.daily_cap, 0) == bindparam("p_cap"),
+    case((_LINK.c.audience == "worker", _CAMPAIGN.c.worker_definition_hash),
+         else_=_CAMPAIGN.c.employer_definition_hash) == bindparam("p_hash", type_=String))
+).execution_options(preserve_rowcount=True)  # an INSERT's rowcount is otherwise not kept (psycopg)
 _CONSUME = (update(BallotCode.__table__).values(used=True)
             .where(BallotCode.link_id == bindparam("p_link"), BallotCode.code_hash == bindparam("p_hash"),
                    BallotCode.used.is_(False)))
 
 
+def _connection(session: Session, single_statement: bool):
+    """The session's connection; for a lone INSERT on PostgreSQL in autocommit (no BEGIN, no COMMIT)."""
+    if not single_statement or session.get_bind().dialect.name != "postgresql":
+        return session.connection()
+    if session.in_transaction():
+        session.rollback()  # only reads happened before (the link read again): nothing to keep
+    return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def record(session: Session, link: PublicLink, definition: Definition, key: str, answers: dict,
            today: dt.date, ballot: str | None = None) -> str:
-    """Store one submission: 'created', 'duplicate', 'ballot' (code used/unknown), 'burst' or 'cap'."""
-    values = dict(campaign_id=link.campaign_id, enterprise_id=link.enterprise_id, audience=link.audience,
-                  definition_hash=definition.hash, submission_key=key, answers=answers, submitted_on=today)
+    """Store one submission: 'created', 'duplicate', 'ballot' (code used/unknown), 'burst', 'cap', or
+    'stale' (the link is no longer as read: read it again and decide anew). Nothing is stored unless
+    'created'; the limits count an answer they refused, as they always did, but not one not stored."""
+    shared = limits.count_shared(link, today)  # with Redis, before the row: a refused answer never reaches it
+    if shared is not None and shared.refused:
+        return shared.refused
+    values = {"p_link": link.id, "p_hash": definition.hash, "p_key": key, "p_answers": answers, "p_today": today,
+              "p_ballots": link.ballots_required, "p_cap": link.daily_cap or 0}
+    conn = _connection(session, shared is not None and not link.ballots_required)
     try:
-        session.connection().execute(_INSERT, values)
+        stored = conn.execute(_GUARDED, values).rowcount
     except IntegrityError:  # the key is there already: a double tap, a retry, or a concurrent twin
         session.rollback()
+        limits.uncount(shared)
         return "duplicate"
-    if link.ballots_required:
-        consumed = session.execute(_CONSUME, {"p_link": link.id, "p_hash": code_hash(ballot or "")}).rowcount
-        if consumed != 1:
-            session.rollback()
-            return "ballot"
-    refused = over_limit(session, link, today)
-    if refused:
+    outcome = "created" if stored == 1 else "stale"
+    if outcome == "created" and link.ballots_required:
+        consumed = conn.execute(_CONSUME, {"p_link": link.id, "p_hash": code_hash(ballot or "")}).rowcount
+        outcome = "created" if consumed == 1 else "ballot"
+    if outcome == "created" and shared is None:
+        outcome = limits.count_here(session, link, today) or "created"
+    if outcome != "created":
         session.rollback()
-        return refused
+        if outcome in ("stale", "ballot"):
+            limits.uncount(shared)
+        return outcome
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
+        limits.uncount(shared)
         return "duplicate"
     return "created"

@@ -15,7 +15,6 @@ import logging
 import secrets
 
 from flask import current_app, make_response, redirect, render_template, request, send_from_directory
-from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 
 from surveys import Definition, ballots, prune_hidden, validate_answers
 
@@ -26,7 +25,7 @@ from ..survey_data import store as svc
 from ..survey_data import releases
 from ..survey_data import submit as answering
 from ..timefmt import local_today
-from . import draft
+from . import csrf, draft
 from .blueprint import ASSET_TYPES, ASSETS, asset_version, bp
 from .pages import accumulated, bad_bytes, build_page, next_index, raw_answers, share_description
 
@@ -39,6 +38,7 @@ LIMIT_MESSAGES = {
     "cap": "今天通过此链接提交的答卷已达上限，请明天再提交（您的答案已保留在本页）。",
 }
 CSRF_MESSAGE = "页面停留时间较长，安全校验已过期。您填写的内容都已保留，请再点一次按钮。"
+STALE_MESSAGE = "问卷设置刚刚有变动，请再点一次“提交”，您的答案都已保留。"
 FIX_MESSAGE = "请按提示修改标出的题目，其他答案已保留。"
 
 
@@ -52,7 +52,7 @@ def _no_store(resp):
     if request.endpoint != "survey_site.asset":
         resp.headers["Cache-Control"] = "no-store"
     resp.headers["Referrer-Policy"] = "no-referrer"
-    return resp
+    return csrf.set_cookie(resp)
 
 
 @bp.get("/s/assets/<name>")
@@ -91,24 +91,37 @@ def _today() -> dt.date:
     return local_today()
 
 
-def _link(token: str) -> tuple[answering.PublicLink, Definition]:
+def _links() -> answering.LinkCache:
+    return current_app.extensions.setdefault("survey_links", answering.LinkCache())
+
+
+def _link(token: str, cached: bool = False) -> tuple[answering.PublicLink, Definition]:
+    """The link and its questionnaire, or the Chinese 404/410. ``cached``: the submit may answer from
+    this process's copy of a link that could be answered (the INSERT checks it again)."""
+    link = _links().get(token) if cached else None
+    if link is not None and answering.link_problem(link, _today()) is None:
+        definition = svc.definition_by_hash(db.session, link.definition_hash)
+        if definition is not None:
+            return link, definition
     link = answering.public_link(db.session, token) if len(token) <= 64 else None
     if link is None:
         abort_zh(404, "找不到这份问卷，请检查网址或重新扫描二维码。")
     problem = answering.link_problem(link, _today())
     if problem:
+        _links().forget(token)
         exc = Gone(problem)
         exc.enterprise = link.enterprise_name
         raise exc
     definition = svc.definition_by_hash(db.session, link.definition_hash)
     if definition is None:
         abort_zh(410, "此链接已失效：问卷尚未发布。")
+    _links().put(link)
     return link, definition
 
 
 def _render(link, definition, page, key, status=200, message=None, ballot=""):
     html = render_template("survey_site/page.html", link=link, definition=definition, page=page, key=key,
-                           csrf=generate_csrf(), message=message, ballot=ballot, enterprise_name=link.enterprise_name,
+                           csrf=csrf.token(), message=message, ballot=ballot, enterprise_name=link.enterprise_name,
                            share=share_description(definition), total=len(definition.sections), token=link.token)
     return html, status
 
@@ -169,9 +182,12 @@ def survey(token: str):
                    saved.message if here else None, saved.ballot)
 
 
+STALE_TRIES = 2  # the link changed under a submit: read it again this many times before asking to resubmit
+
+
 @bp.post("/s/<token>")
-def submit(token: str):
-    link, definition = _link(token)
+def submit(token: str, attempt: int = 0):
+    link, definition = _link(token, cached=attempt == 0)
     if db.engine.dialect.name == "sqlite":
         db.session.rollback()  # end BEGIN IMMEDIATE: other workers may write while this one validates
     if request.mimetype == "application/x-www-form-urlencoded":
@@ -186,17 +202,26 @@ def submit(token: str):
     index = form.get("_sec", "")
     index = int(index) if index.isascii() and index.isdigit() and len(index) < 6 and int(index) < len(definition.sections) else None
     if current_app.config.get("WTF_CSRF_ENABLED", True):
-        try:
-            validate_csrf(form.get("csrf_token"))
-        except ValidationError:
+        if not csrf.valid(form.get("csrf_token")):
             return _again(link, definition, key, index or 0, raw, message=CSRF_MESSAGE, ballot=ballot)
+    if form.get("_def") != definition.hash and attempt == 0:  # perhaps republished: read the link again
+        return submit(token, attempt + 1)
     if form.get("_def") != definition.hash or index is None:
         return _again(link, definition, key, 0, raw, message="问卷内容已更新或页面数据有误，请核对后继续。", ballot=ballot)
-    return _advance(link, definition, raw, index, key, ballot, form.get("_nav", "next"))
+    resp = _advance(link, definition, raw, index, key, ballot, form.get("_nav", "next"))
+    if resp is not None:
+        return resp
+    _links().forget(token)  # stale: the link changed since it was read; decide again on what it is now
+    if attempt < STALE_TRIES:
+        return submit(token, attempt + 1)
+    return _go(link, definition, key, index, raw, status=409, message=STALE_MESSAGE, ballot=ballot)
 
 
 def _advance(link, definition, raw, index, key, ballot, nav):
-    """Validate the page, then go back, resume, forward, or store the whole answer."""
+    """Validate the page, then go back, resume, forward, or store the whole answer.
+
+    None when the link is no longer as read (``record`` said 'stale'): the caller reads it again.
+    """
     if nav in ("back", "resume"):
         previous, earlier, bad = accumulated(definition, raw, index)
         if nav == "resume":  # answers kept on the phone (localStorage) after WeChat was closed
@@ -232,6 +257,8 @@ def _advance(link, definition, raw, index, key, ballot, nav):
         problem = answering.ballot_problem(db.session, link, ballot) or ballots.USED
         return _go(link, definition, key, 0, raw, {"_ballot": problem}, 400,
                    "作答码不能使用，请核对后再提交，您的答案都已保留。", ballot)
+    if outcome == "stale":
+        return None
     if outcome in LIMIT_MESSAGES:
         return _go(link, definition, key, index, raw, status=429, message=LIMIT_MESSAGES[outcome], ballot=ballot)
     resp = _thanks(link)

@@ -1,4 +1,5 @@
-"""The final submit's short path: the unique key decides, one link query, one counter statement."""
+"""The final submit's short path: the unique key decides, the link read once per process and checked
+again by the INSERT itself, one counter statement (or Redis)."""
 from __future__ import annotations
 
 import pytest
@@ -40,22 +41,30 @@ def test_a_stored_key_gets_the_thanks_whatever_page_it_comes_back_on(client, ses
     assert count(session) == 1
 
 
-def test_happy_path_runs_three_statements_without_redis(app, client, session, token):
-    _, data = full_post(client, token, _key="K" * 24)
+def _statements(app, client, token, data):
+    """The answer to the POST and the statements it ran (besides transaction control and the pool's ping)."""
     statements = []
     engine = app.extensions["evalsite_db"].engine
 
     def seen(conn, cursor, statement, *args):
         if statement.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK") and statement.strip() != "SELECT 1":
-            statements.append(statement)
+            statements.append(" ".join(statement.split()))
 
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        resp = client.post(f"/s/{token}", data={**data, "_key": "L" * 24})
+        resp = client.post(f"/s/{token}", data=data)
     finally:
         event.remove(engine, "before_cursor_execute", seen)
+    return resp, statements
+
+
+def test_happy_path_runs_two_statements_without_redis(app, client, session, token):
+    _, data = full_post(client, token, _key="K" * 24)  # the first answer read the link
+    resp, statements = _statements(app, client, token, {**data, "_key": "L" * 24})
     assert resp.status_code == 303 and resp.headers["Location"] == f"/s/{token}/thanks"  # post/redirect/get
-    assert len(statements) == 3, statements  # the link, the insert, the counter upsert
+    # the guarded insert (it reads the link itself), the counter upsert
+    assert len(statements) == 2 and statements[0].startswith("INSERT INTO submission") \
+        and "FROM survey_link JOIN campaign" in statements[0], statements
     assert "提交成功" in client.get(resp.headers["Location"]).get_data(as_text=True)
     assert count(session) == 2
 
@@ -128,3 +137,75 @@ def test_a_later_page_error_does_not_block_moving_on(client, session, token):
     resp = client.post(f"/s/{token}", follow_redirects=True, data=data)
     assert resp.status_code == 200 and 'name="W06"' in resp.get_data(as_text=True)
     assert count(session) == 0
+
+
+def test_with_redis_an_answer_is_one_statement(app, client, session, token):
+    from tests.evalsite.test_survey_stuffing import _redis_or_skip
+
+    redis_client = _redis_or_skip(app)
+    _, data = full_post(client, token, _key="K" * 24)
+    resp, statements = _statements(app, client, token, {**data, "_key": "L" * 24})
+    assert resp.status_code == 303 and len(statements) == 1 and statements[0].startswith("INSERT"), statements
+    again, statements = _statements(app, client, token, {**data, "_key": "L" * 24})  # a retry: not counted twice
+    assert again.status_code == 303 and again.headers["Location"] == f"/s/{token}/thanks"
+    day = [k for k in redis_client.keys("survey:cap:*")]
+    assert len(day) == 1 and int(redis_client.get(day[0])) == 2  # the two answers stored, not the retry
+    assert count(session) == 2
+    redis_client.flushdb()
+
+
+def _link_row(session, world, **values):
+    session.expire_all()
+    session.rollback()  # leave the read snapshot from before the requests (SQLite)
+    row = session.scalars(select(SurveyLink).where(SurveyLink.enterprise_id == world.ent_a.id,
+                                                   SurveyLink.audience == "worker")).one()
+    for name, value in values.items():
+        setattr(row, name, value)
+    session.commit()
+    return row
+
+
+def test_a_link_closed_after_this_process_read_it_refuses_at_once(client, session, token, world):
+    assert full_post(client, token)[0].status_code == 200  # the link is now in this process's copy
+    _link_row(session, world, status="closed")
+    resp, _ = full_post(client, token)
+    assert resp.status_code == 410 and "问卷已关闭" in resp.get_data(as_text=True)
+    assert count(session) == 1
+
+
+def test_a_closing_date_past_refuses_although_the_link_was_read_before(client, session, token, world):
+    import datetime as dt
+
+    assert full_post(client, token)[0].status_code == 200
+    _link_row(session, world, closes_on=dt.date(2020, 1, 1))
+    resp, _ = full_post(client, token)
+    assert resp.status_code == 410 and "截止" in resp.get_data(as_text=True)
+    assert count(session) == 1
+
+
+def test_ballots_required_after_the_link_was_read_asks_for_a_code(client, session, token, world):
+    assert full_post(client, token)[0].status_code == 200
+    _link_row(session, world, ballots_required=True)
+    resp, data = full_post(client, token)
+    assert resp.status_code == 400 and "作答码" in resp.get_data(as_text=True)
+    assert WORKER_ANSWERS["W18"][0] in resp.get_data(as_text=True)  # nothing typed is lost
+    assert count(session) == 1
+
+
+def test_a_cap_lowered_after_the_link_was_read_holds_at_once(client, session, token, world):
+    assert full_post(client, token)[0].status_code == 200
+    _link_row(session, world, daily_cap=1)
+    resp, _ = full_post(client, token)
+    assert resp.status_code == 429 and count(session) == 1
+
+
+def test_a_rotated_link_refuses_and_its_successor_answers(client, session, token, world):
+    from evalsite.survey_data import store
+
+    assert full_post(client, token)[0].status_code == 200
+    fresh = store.rotate(session, _link_row(session, world))
+    session.commit()
+    resp, _ = full_post(client, token)
+    assert resp.status_code == 410 and "更换问卷链接" in resp.get_data(as_text=True)
+    assert full_post(client, fresh.token)[0].status_code == 200
+    assert count(session) == 2
