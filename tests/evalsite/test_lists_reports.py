@@ -52,7 +52,8 @@ def test_items_awaiting_acceptance_and_overdue_by_url(app, world, session, login
     _setup(app, session, world, login_as)
     item = session.scalars(select(RectificationItem).where(RectificationItem.enterprise_id == world.ent_a.id)
                            .order_by(RectificationItem.id)).first()
-    item.status, item.submitted_at = "submitted", dt.datetime(2021, 5, 11, 2, 0)
+    # a submitted item has its measures (the schema's ck_rectification_item_answered)
+    item.status, item.submitted_at, item.measures = "submitted", dt.datetime(2021, 5, 11, 2, 0), "已制定整改方案"
     session.commit()
     city = login_as(world.city)
     waiting = city.get("/reports/items?status=submitted").get_data(as_text=True)
