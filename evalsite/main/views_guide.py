@@ -8,7 +8,7 @@ import yaml
 from flask import abort, current_app, render_template, url_for
 from flask_login import current_user, login_required
 
-from .views_home import bp
+from .blueprint import bp
 
 GUIDE_FILE = Path(__file__).with_name("guide.yaml")
 GUIDE_KEYS = ("city_admin", "district_admin", "evaluator", "enterprise_union", "enterprise_management")

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
 from ..timefmt import local_today
 from ..db import db
 from ..campaign_context import current_campaign
+from . import enterprise_panel as panel
+from .blueprint import bp
 from .todo import todos
-
-bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
@@ -19,7 +19,12 @@ def home():
     campaign = current_campaign(db.session)
     today = local_today()
     items = todos(db.session, current_user, campaign, today) if campaign else []
-    return render_template("main/home.html", campaign=campaign, todos=items)
+    mine = {}
+    if campaign and current_user.role == "enterprise" and current_user.enterprise_id:
+        mine = dict(deadlines=panel.deadlines(db.session, current_user, campaign, today),
+                    self_return=panel.self_return(db.session, current_user, campaign),
+                    links=panel.survey_links(db.session, current_user, campaign))
+    return render_template("main/home.html", campaign=campaign, todos=items, mine=mine)
 
 
 @bp.route("/healthz")

@@ -7,6 +7,13 @@ ROUTES = [
     Case("main.healthz", lambda w: "/healthz", {"anon": 200, **EVERYONE_OK}),
     Case("main.home", lambda w: "/", {"anon": LOGIN, **EVERYONE_OK}),
     Case("main.guide", lambda w: "/guide", {"anon": LOGIN, **EVERYONE_OK}),
+    # work queues: each role opens its own, another role's queue is refused, an unknown one is not found
+    Case("main.queue", lambda w: "/todo/drafts", {"anon": LOGIN, "ent_a": 403, "ent_b": 403, "evaluator": 403,
+                                                  "district_other": 200, "city": 200}),
+    Case("main.queue", lambda w: "/todo/answers", {"anon": LOGIN, "ent_a": 403, "evaluator": 200, "city": 200}),
+    Case("main.queue", lambda w: "/todo/my-items", {"anon": LOGIN, "ent_a": 200, "ent_b": 200, "evaluator": 403,
+                                                    "district_other": 403, "city": 403}),
+    Case("main.queue", lambda w: "/todo/nobody", {"anon": LOGIN, **{r: 404 for r in EVERYONE_OK}}),
     Case("main.guide", lambda w: "/guide/evaluator", {"anon": LOGIN, **EVERYONE_OK}),
     Case("main.guide", lambda w: "/guide/nobody", {"anon": LOGIN, **{r: 404 for r in EVERYONE_OK}}),
     Case("auth.login", lambda w: "/login", {"anon": 200, **{r: 302 for r in EVERYONE_OK}}),

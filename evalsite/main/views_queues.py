@@ -1,0 +1,33 @@
+"""Work-queue pages: the list behind each to-do line of the home page."""
+from __future__ import annotations
+
+from flask import abort, render_template
+from flask_login import current_user, login_required
+
+from ..campaign_context import campaign_or_404
+from ..db import db
+from ..inputs import query_int
+from ..registry.common import paginate
+from ..timefmt import local_today
+from .blueprint import bp
+from .queue_rows import queue_rows
+from .queues import BY_KEY, Ctx, queues_for
+
+PAGE_SIZE = 25
+
+
+@bp.get("/todo/<key>")
+@login_required
+def queue(key):
+    q = BY_KEY.get(key)
+    if q is None:
+        abort(404)
+    if current_user.role not in q.roles:
+        abort(403)
+    campaign = campaign_or_404()
+    ctx = Ctx(db.session, current_user._get_current_object(), campaign, local_today())
+    size = query_int("per", PAGE_SIZE, maximum=200, label="每页条数")
+    entities, page = paginate(q.query(ctx), query_int("page", 1, label="页码"), size)
+    headers, rows = queue_rows(q, ctx, list(entities))
+    return render_template("main/queue.html", campaign=campaign, queue=q, headers=headers, rows=rows, page=page,
+                           others=[o for o in queues_for(current_user) if o.key != q.key])
