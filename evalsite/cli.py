@@ -129,10 +129,29 @@ def seed_demo(force, rng_seed, enterprises, if_empty):
         click.echo(f"  {role:<8} {username:<18} {password:<14} {note}")
 
 
+@click.command("remind-deadlines")
+@click.option("--days", type=click.IntRange(0, 60), default=None,
+              help="到期前几天开始提醒（默认取 REMINDER_DAYS_BEFORE，3 天）")
+@click.option("--date", "on_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="按哪一天计算（默认今天，北京时间）")
+@with_appcontext
+def remind_deadlines(days, on_date):
+    """Send the approaching and missed deadline reminders due today (for cron; each is sent once)."""
+    from .reminders import remind_deadlines as run
+    from .timefmt import local_today
+
+    today = on_date.date() if on_date else local_today()
+    with writing():
+        sent = run(db.session, today, current_app.config["REMINDER_DAYS_BEFORE"] if days is None else days)
+        db.session.commit()
+    click.echo(f"{today.isoformat()}：{sent}。")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(dbcli)
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(remind_deadlines)
     from . import storage_cli
 
     storage_cli.register_cli(app)

@@ -57,6 +57,15 @@ def from_env(instance_path: str) -> dict:
         "STORAGE_SIGNED_SECONDS": int(os.environ.get("STORAGE_SIGNED_SECONDS", 300)),
         "FONT_PATH": os.environ.get("EVALSITE_FONT_PATH") or str(ROOT / "evalsite" / "pdf" / "fonts" / "wqy-microhei.ttc"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # e-mail of the notifications (evalsite/notifier.py): only when MAIL_SERVER and MAIL_FROM are set
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT") or 25),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_FROM": os.environ.get("MAIL_FROM") or None,
+        # `flask remind-deadlines`: how many days ahead a deadline counts as approaching
+        "REMINDER_DAYS_BEFORE": int(os.environ.get("REMINDER_DAYS_BEFORE") or 3),
         "ISSUING_BODY": os.environ.get("ISSUING_BODY", "威海市总工会"),
         # addressee of the 《工会劳动法律监督建议书》 (DOMAIN §6.3)
         "LABOUR_ADMINISTRATION": os.environ.get("LABOUR_ADMINISTRATION", "威海市人力资源和社会保障局"),

@@ -99,6 +99,8 @@ def init_app(app: Flask) -> None:
     timefmt.init_app(app)
     labels.init_app(app)
     app.jinja_env.filters.update(date=fmt_date, iso_date=iso_date, pct=fmt_pct, num=fmt_num, yesno=yesno)
-    app.jinja_env.globals.update(url_with=url_with, url_here=url_here, nav_items=nav_items)
+    from .main.inbox import unread_count
+
+    app.jinja_env.globals.update(url_with=url_with, url_here=url_here, nav_items=nav_items, unread_count=unread_count)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 
 from scoring.indicator_system import Indicator, IndicatorSystem
 
-from .. import audit
+from .. import audit, recipients
+from ..notifier import notify
+from ..timefmt import format_date
 from ..confirm import fingerprint
 from ..domain_errors import Conflict, Invalid
 from ..campaign_context import campaign_for
@@ -155,6 +157,14 @@ def reopen(session: Session, assessment: Assessment, user: User, reason: str) ->
     action = "reopen" if assessment.kind == "self" else "return"
     history.record(session, "assessment", assessment.id, action, user, reason, assessment.enterprise_id)
     what = "自评" if assessment.kind == "self" else "外部评估"
+    if assessment.kind == "self":
+        to, link = (recipients.enterprise_users(session, assessment.enterprise_id),
+                    recipients.path("assessments.self_workspace"))
+    else:
+        to = [assessment.evaluator_id] if assessment.evaluator_id else []
+        link = recipients.path("assessments.evaluate", enterprise_id=assessment.enterprise_id)
+    notify(session, to, "returned", f"{what}已被退回，请修改后重新提交",
+           f"{assessment.enterprise.name}\n退回原因：{reason}", link)
     audit.record(f"assessment.{action}", "assessment", assessment.id, f"{assessment.enterprise.name} {what}已退回",
                  {"reason": reason}, user=user)
     session.flush()
@@ -249,6 +259,9 @@ def request_evidence(session: Session, campaign: Campaign, enterprise: Enterpris
                           due_date=add_working_days(today or local_today(), n))
     session.add(req)
     session.flush()
+    notify(session, recipients.enterprise_users(session, enterprise.id), "evidence_request",
+           f"评估员要求补充材料（指标 {indicator}），请在{format_date(req.due_date)}前答复", message,
+           recipients.path("assessments.self_workspace", _anchor=f"req-{req.id}"))
     return req
 
 
@@ -290,6 +303,8 @@ def assign(session: Session, campaign: Campaign, enterprise: Enterprise, evaluat
     session.add(row)
     audit.record("assessment.assign", "enterprise", enterprise.id, f"分配评估员 {evaluator.display_name}", user=admin)
     session.flush()
+    notify(session, [evaluator], "assignment", f"新分配给您的外部评估：{enterprise.name}", campaign.name,
+           recipients.path("assessments.evaluate", enterprise_id=enterprise.id))
     return row
 
 

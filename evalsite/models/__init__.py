@@ -5,6 +5,7 @@ from .contracts import BargainingMeeting, CollectiveContract, ContractCoverage  
 from .evaluations import (Assessment, AssessmentItem, ConflictDeclaration, DetectedProblem,  # noqa: F401
                           EvaluationResult, EvaluatorAssignment, Evidence, EvidenceRequest,
                           IndicatorSystemRecord, VetoEvent)
+from .messages import Message  # noqa: F401
 from .orgs import Enterprise, Industry, ReportingUnit  # noqa: F401
 from .reports import (EscalationLetter, RectificationEvent, RectificationEvidence,  # noqa: F401
                       RectificationItem, Report, ReportVersion)

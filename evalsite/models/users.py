@@ -38,6 +38,8 @@ class User(UserMixin, Timestamped, Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(100), default="")
+    # where notifications are e-mailed (evalsite/notifier.py) when MAIL_SERVER is configured; optional
+    email: Mapped[Optional[str]] = mapped_column(String(254))
     role: Mapped[str] = mapped_column(String(20), index=True)
     unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("reporting_unit.id"), index=True)
     enterprise_id: Mapped[Optional[int]] = mapped_column(ForeignKey("enterprise.id"), index=True)

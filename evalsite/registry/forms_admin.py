@@ -15,6 +15,17 @@ from .common import ZhForm
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{2,32}$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+def _check_email(form, field):
+    """Optional; when given, one address (notifications are e-mailed to it when e-mail is configured)."""
+    value = (field.data or "").strip()
+    if value and (len(value) > 254 or not EMAIL_RE.match(value)):
+        raise ValidationError("请填写有效的电子邮箱地址，例如 zhangsan@example.cn；不需要邮件通知可留空")
+
+
+EMAIL_LABEL = "电子邮箱（接收通知，可不填）"
 
 
 class CampaignForm(ZhForm):
@@ -59,6 +70,7 @@ class UserCreateForm(ZhForm):
     unit_id = SelectField("所属单位", coerce=int, validate_choice=False)
     enterprise_code = StringField("企业统一社会信用代码（企业用户）", validators=[Optional()])
     side = SelectField("企业用户代表", choices=[("", "（请选择）")] + list(SIDES.items()), validate_choice=False)
+    email = StringField(EMAIL_LABEL, validators=[Optional(), _check_email])
     password = PasswordField("初始密码", validators=[DataRequired("请设置初始密码")])
 
     def validate_username(self, field):
@@ -70,6 +82,7 @@ class UserCreateForm(ZhForm):
 
 class UserEditForm(ZhForm):
     display_name = StringField("姓名/显示名", validators=[DataRequired("请填写姓名"), Length(max=100, message="最多100字")])
+    email = StringField(EMAIL_LABEL, validators=[Optional(), _check_email])
     unit_id = SelectField("所属单位", coerce=int, validate_choice=False)
     side = SelectField("企业用户代表", choices=[("", "（请选择）")] + list(SIDES.items()), validate_choice=False)
 

@@ -52,6 +52,7 @@ def user_new():
             errors.setdefault("username", []).append(f"用户名 {username} 已存在")
         for name, messages in errors.items():
             form[name].errors.extend(messages)
+        values["email"] = (form.email.data or "").strip() or None
         if not errors:
             user = accounts.create_user(username, form.display_name.data.strip(), form.password.data, values)
             flash(f"已创建账号 {user.username}。请将初始密码通过安全渠道告知本人；其首次登录时须修改密码。", "success")
@@ -69,7 +70,7 @@ def user_edit(user_id: int):
     if request.method == "GET":
         form.unit_id.data = user.unit_id or 0
     if form.validate_on_submit():
-        values = {"display_name": form.display_name.data.strip()}
+        values = {"display_name": form.display_name.data.strip(), "email": (form.email.data or "").strip() or None}
         if user.role in ("district_admin", "evaluator"):
             errors, resolved = accounts.account_problems(current_user, user.role, form.unit_id.data, "", "")
             form.unit_id.errors.extend(errors.get("unit_id", []))

@@ -17,14 +17,15 @@ from typing import Optional, Sequence
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from scoring.escalation import LETTER_KINDS
 from scoring.escalation import load_rules as escalation_rules
 from scoring.laws import default_laws
 from scoring.problems import default_rules, letter_fact
 
-from .. import four_eyes
+from .. import four_eyes, recipients
+from ..notifier import notify
 from ..models import DetectedProblem, EscalationLetter, RectificationItem, ReportVersion, User
 from ..models.base import utcnow
 from ..domain_errors import Conflict, Invalid
@@ -149,6 +150,10 @@ def approve_letter(letter: EscalationLetter, user: User) -> None:
     four_eyes.check_can_approve(letter.drafted_by_id, user.id)
     letter.status, letter.approved_by_id, letter.approved_at = "approved", user.id, utcnow()
     letter.revision = (letter.revision or 1) + 1
+    session = object_session(letter)
+    if session is not None and letter.drafted_by_id and letter.drafted_by_id != user.id:
+        notify(session, [letter.drafted_by_id], "approved", f"{letter.kind_label}已审核通过，待编号出具",
+               f"{letter.enterprise.name}：{letter.item.title}", recipients.path("reports.letter", letter_id=letter.id))
 
 
 def discard_letter(session: Session, letter: EscalationLetter) -> None:

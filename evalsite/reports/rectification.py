@@ -21,14 +21,14 @@ from scoring.escalation import load_rules as escalation_rules
 from ..domain_errors import Conflict, Invalid
 from ..models import EvaluatorAssignment, RectificationItem, Report, ReportVersion, User
 from ..models.base import utcnow
-from ..timefmt import to_local
+from ..timefmt import format_date, to_local
 from .tracking import record_event
 from .workflow import can_approve, get_or_create_report, open_version
 
-OWNER_SIDES = {"worker": {"union"}, "union": {"union"}, "employer": {"management"},
-               "management": {"management"}, "both": {"union", "management"},
-               # the problem rules (scoring/rules/problems.yaml) name owners in Chinese
-               "职工方": {"union"}, "企业方": {"management"}, "双方": {"union", "management"}}
+# who answers an item, by the owner the problem rule names (scoring/rules/problems.yaml: codes or Chinese)
+from ..recipients import OWNER_SIDES  # noqa: E402  (kept here: callers read rectification.OWNER_SIDES)
+from .. import recipients  # noqa: E402
+from ..notifier import notify  # noqa: E402
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
@@ -64,6 +64,9 @@ def submit(session: Session, item: RectificationItem, user: User, measures: str,
     record_event(session, item, user, "submitted", note)
     item.measures, item.status, item.submitted_at = measures[:5000], "submitted", utcnow()
     item.late = item.late or late
+    notify(session, recipients.reviewers(session, item.enterprise, item.campaign_id), "rectification_answer",
+           f"{item.enterprise.name}提交了整改答复，待验收", f"整改事项：{item.title}" + ("（逾期提交）" if late else ""),
+           recipients.path("reports.item", item_id=item.id))
 
 
 def accept(session: Session, item: RectificationItem, user: User, comment: str = "") -> None:
@@ -71,6 +74,8 @@ def accept(session: Session, item: RectificationItem, user: User, comment: str =
         raise Conflict(f"只有待验收的整改项可以验收，当前为“{item.status_label}”。")
     record_event(session, item, user, "accepted", comment)
     item.status, item.accepted_at = "accepted", utcnow()
+    notify(session, recipients.owner_users(session, item.enterprise_id, item.owner), "accepted",
+           f"整改事项已验收：{item.title}", comment or "", recipients.path("reports.item", item_id=item.id))
 
 
 def return_item(session: Session, item: RectificationItem, user: User, comment: str) -> None:
@@ -81,6 +86,9 @@ def return_item(session: Session, item: RectificationItem, user: User, comment: 
         raise Conflict(f"只有待验收的整改项可以退回，当前为“{item.status_label}”。")
     record_event(session, item, user, "returned", comment)
     item.status, item.returned_count = "returned", item.returned_count + 1
+    notify(session, recipients.owner_users(session, item.enterprise_id, item.owner), "returned",
+           f"整改答复被退回，请按意见修改后重新提交：{item.title}", f"退回理由：{comment}\n整改期限：{format_date(item.deadline)}",
+           recipients.path("reports.item", item_id=item.id))
 
 
 # ---------------------------------------------------------------- escalation

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from ..confirm import fingerprint
 from ..models import ReportVersion, User
-from .. import review_history as history
+from .. import recipients, review_history as history
 from ..domain_errors import Conflict
+from ..notifier import notify
 
 APPROVAL_WITHDRAWN_EDIT = "修改了评估组说明，原审核自动撤回"
 
@@ -43,6 +44,11 @@ def return_version(session: Session, version: ReportVersion, user: User, reason:
         raise Conflict(f"只有未出具的草稿或已审核版本可以退回修改，当前状态：{version.status_label}。")
     version.status, version.approved_by_id, version.approved_at = "returned", None, None
     history.record(session, "report_version", version.id, "return", user, reason, version.report.enterprise_id)
+    if version.drafted_by_id:
+        notify(session, [version.drafted_by_id], "returned",
+               f"报告 {version.report.number} 第{version.version}版被退回修改",
+               f"{version.report.enterprise.name}\n退回原因：{reason}",
+               recipients.path("reports.version", version_id=version.id))
 
 
 def state_token(version: ReportVersion) -> str:

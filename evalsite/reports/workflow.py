@@ -17,7 +17,8 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
-from .. import four_eyes
+from .. import four_eyes, recipients
+from ..notifier import notify
 from .. import review_history as history
 from ..domain_errors import Conflict, Invalid
 from ..timefmt import local_today
@@ -313,6 +314,11 @@ def approve(version: ReportVersion, user: User) -> None:
     four_eyes.check_can_approve(version.drafted_by_id, user.id)
     version.status, version.approved_by_id, version.approved_at = "approved", user.id, utcnow()
     _record(version, "approve", user)
+    session = object_session(version)
+    if session is not None and version.drafted_by_id and version.drafted_by_id != user.id:
+        notify(session, [version.drafted_by_id], "approved",
+               f"报告 {version.report.number} 第{version.version}版已审核通过，待出具",
+               version.report.enterprise.name, recipients.path("reports.version", version_id=version.id))
 
 
 def _record(version: ReportVersion, action: str, user: Optional[User], reason: Optional[str] = None) -> None:
@@ -352,8 +358,15 @@ def issue(session: Session, version: ReportVersion, user: Optional[User], today:
         if old.id != version.id and old.status == "issued":
             old.status, old.superseded_by_id = "superseded", version.id
     session.flush()
+    items = []
     if version.report.kind == "evaluation":
-        create_items(session, version)
+        items = create_items(session, version)
+    body = f"{version.report.enterprise.name}，第{version.version}版。"
+    if items:
+        body += f"报告列出 {len(items)} 项整改事项，请在期限内答复。"
+    notify(session, recipients.enterprise_users(session, version.report.enterprise_id), "issued",
+           f"{version.report.kind_label}已出具：{version.report.number}", body,
+           recipients.path("reports.enterprise", ent_id=version.report.enterprise_id))
     return version
 
 
