@@ -271,6 +271,11 @@ def answer_request(session: Session, req: EvidenceRequest, answer: str, user: Us
     req.status, req.answer, req.answered_by_id, req.answered_at = "answered", (answer or "").strip()[:1000] or None, \
         user.id, utcnow()
     session.flush()
+    if req.requested_by_id:
+        ent = session.get(Enterprise, req.enterprise_id)
+        notify(session, [req.requested_by_id], "evidence_request",
+               f"{ent.name if ent else '企业'}已补充材料（指标 {req.indicator}）", req.answer or "",
+               recipients.path("assessments.evaluate", enterprise_id=req.enterprise_id))
 
 
 # ---------------------------------------------------------------- assignments

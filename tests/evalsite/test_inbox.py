@@ -97,6 +97,15 @@ def test_each_workflow_step_reaches_the_right_inbox_and_mailbox(app, mailed_worl
         body = _mails_to(smtp, f"{'ent_a_union' if user is w.ent_a_union else 'ent_a_mgmt'}@example.cn")[-1]
         assert "请补充职代会表决记录" in body.get_content() and "前答复" in body["Subject"]
     assert _kinds(session, w.ent_b_union) == []
+    # the enterprise answers -> the evaluator who asked
+    session.expire_all(); session.rollback()
+    from evalsite.models import EvidenceRequest
+
+    req = session.scalar(select(EvidenceRequest))
+    resp = login_as(w.ent_a_union).post(f"/assessments/self/requests/{req.id}", data={"answer": "已上传表决记录"})
+    assert resp.status_code == 302
+    answered = _inbox(session, w.evaluator)[-1]
+    assert answered.kind == "evidence_request" and "已补充材料" in answered.title and "表决记录" in answered.body
     # drafted by the evaluator, approved by the city (the drafter hears), issued by the district (the enterprise hears)
     make_result(session, w.campaign, w.ent_a)
     draft_approve_issue(login_as, session, w)
@@ -282,3 +291,23 @@ def test_accounts_carry_an_optional_email_checked_on_entry(client, world, sessio
                                                        "side": "", "email": ""}).status_code == 302
     session.expire_all(); session.rollback()
     assert session.get(User, user.id).email is None
+
+
+def test_evidence_request_reminders_reach_both_sides_then_the_evaluator(app, mailed_world, session, smtp):
+    from evalsite.models import EvidenceRequest
+
+    w = mailed_world
+    session.add(EvidenceRequest(campaign_id=w.campaign.id, enterprise_id=w.ent_a.id, indicator="B3",
+                                message="请上传意见征集表", due_date=dt.date(2021, 5, 20), status="open",
+                                requested_by_id=w.evaluator.id))
+    session.commit()
+    runner = app.test_cli_runner()
+    assert "期限临近提醒 0 条" in runner.invoke(args=["remind-deadlines", "--date", "2021-05-10"]).output
+    assert "期限临近提醒 2 条" in runner.invoke(args=["remind-deadlines", "--date", "2021-05-18",
+                                                     "--days", "3"]).output
+    out = runner.invoke(args=["remind-deadlines", "--date", "2021-05-21"]).output
+    assert "逾期提醒 3 条" in out, out
+    assert _kinds(session, w.ent_a_union) == ["deadline_soon", "deadline_missed"]
+    assert _kinds(session, w.evaluator) == ["deadline_missed"]
+    assert "请上传意见征集表" in _mails_to(smtp, "ent_a_mgmt@example.cn")[0].get_content()
+    assert _kinds(session, w.ent_b_union) == []
