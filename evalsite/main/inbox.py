@@ -6,6 +6,7 @@ from typing import Optional
 from flask import g
 from flask_login import current_user
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..db import db
@@ -18,8 +19,11 @@ def unread_count() -> int:
     if not current_user.is_authenticated:
         return 0
     if "_unread" not in g:
-        g._unread = db.session.scalar(select(func.count(Message.id)).where(
-            Message.recipient_id == current_user.id, Message.read_at.is_(None))) or 0
+        try:
+            g._unread = db.session.scalar(select(func.count(Message.id)).where(
+                Message.recipient_id == current_user.id, Message.read_at.is_(None))) or 0
+        except SQLAlchemyError:  # an error page about the database itself still renders its header
+            g._unread = 0
     return g._unread
 
 

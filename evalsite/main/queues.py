@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ..access import visible_enterprise_ids
 from ..models import (Assessment, Campaign, Enrolment, EscalationLetter, EvaluatorAssignment, EvidenceRequest,
                       RectificationItem, Report, ReportVersion, ReviewEvent, User)
-from ..reports.rectification import OWNER_SIDES
+from ..recipients import OWNER_SIDES
 
 OPEN_ITEMS = ("open", "returned")
 # the item owners each side answers for, derived from the rectification rule itself
