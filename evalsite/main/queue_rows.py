@@ -59,7 +59,7 @@ def _enterprise_rows(queue: Queue, ctx: Ctx, ents: list[Enterprise]) -> tuple[li
     for e in ents:
         state, reason = _state(ctx, found.get(e.id))
         href = (url_for("assessments.evaluate", enterprise_id=e.id) if evaluator
-                else url_for("registry.enterprise_detail", enterprise_id=e.id))
+                else url_for("registry.hub", enterprise_id=e.id, campaign_id=ctx.campaign.id))
         rows.append(Row([e.name, e.credit_code, e.unit.name if e.unit else "—", state], href,
                         note=f"退回原因：{reason}" if reason else ""))
     return ["企业", "统一社会信用代码", "所属区市", "外部评估" if evaluator else "自评"], rows

@@ -42,7 +42,8 @@ class Queue:
     kind: str  # the row type, which decides the columns (see ``queue_rows``)
     query: Callable[[Ctx], Select]
     tone: str = ""  # "red" overdue work, "amber" waiting work, "" for information
-    hint: str = ""
+    # the same rows in the area's full list (evalsite/listing.py: search, sort, filters, XLSX): (endpoint, args)
+    full_list: tuple = ()
 
 
 def count(session: Session, stmt: Select) -> int:
@@ -174,18 +175,23 @@ QUEUES: tuple[Queue, ...] = (
     Queue("external-todo", "尚未完成的外部评估", EVALUATOR, "enterprise", _external_todo, "amber"),
     Queue("external-returned", "被退回、待修改的外部评估", EVALUATOR, "enterprise", _external_returned, "amber"),
     Queue("evidence-waiting", "已要求补充、企业尚未答复的材料", EVALUATOR, "request", _evidence_waiting),
-    Queue("drafts", "待审核的报告草稿", ADMINS, "version", lambda c: _versions(c, "draft"), "amber"),
-    Queue("approved", "已审核待出具的报告", ADMINS, "version", lambda c: _versions(c, "approved"), "amber"),
+    Queue("drafts", "待审核的报告草稿", ADMINS, "version", lambda c: _versions(c, "draft"), "amber",
+          ("reports.index", {"status": "draft"})),
+    Queue("approved", "已审核待出具的报告", ADMINS, "version", lambda c: _versions(c, "approved"), "amber",
+          ("reports.index", {"status": "approved"})),
     Queue("reports-returned", "被退回、待重新起草的报告", REVIEWERS, "version",
-          lambda c: _versions(c, "returned"), "amber"),
+          lambda c: _versions(c, "returned"), "amber", ("reports.index", {"status": "returned"})),
     Queue("answers", "待验收的整改答复", REVIEWERS, "item",
-          lambda c: _items(c, _scope_ids(c)).where(RectificationItem.status == "submitted"), "amber"),
+          lambda c: _items(c, _scope_ids(c)).where(RectificationItem.status == "submitted"), "amber",
+          ("reports.items", {"status": "submitted"})),
     Queue("overdue", "已逾期的整改事项", ADMINS, "item",
           lambda c: _items(c, _scope_ids(c)).where(RectificationItem.status.in_(OPEN_ITEMS),
-                                                   RectificationItem.deadline < c.today), "red"),
-    Queue("letters-draft", "待审核的监督文书", ADMINS, "letter", lambda c: _letters(c, "draft"), "amber"),
+                                                   RectificationItem.deadline < c.today), "red",
+          ("reports.items", {"overdue": "1"})),
+    Queue("letters-draft", "待审核的监督文书", ADMINS, "letter", lambda c: _letters(c, "draft"), "amber",
+          ("reports.letters", {"status": "draft"})),
     Queue("letters-approved", "已审核待编号出具的监督文书", ADMINS, "letter",
-          lambda c: _letters(c, "approved"), "amber"),
+          lambda c: _letters(c, "approved"), "amber", ("reports.letters", {"status": "approved"})),
     Queue("my-self", "本企业自评", ENTERPRISE, "self", _own_self, "amber"),
     Queue("my-requests", "评估员要求补充的材料", ENTERPRISE, "request", _own_requests, "amber"),
     Queue("my-items", "待本方答复的整改事项", ENTERPRISE, "item", _own_items, "amber"),

@@ -1,7 +1,7 @@
 """Work-queue pages: the list behind each to-do line of the home page."""
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..campaign_context import campaign_or_404
@@ -29,5 +29,7 @@ def queue(key):
     size = query_int("per", PAGE_SIZE, maximum=200, label="每页条数")
     entities, page = paginate(q.query(ctx), query_int("page", 1, label="页码"), size)
     headers, rows = queue_rows(q, ctx, list(entities))
+    full = url_for(q.full_list[0], campaign=campaign.id, **q.full_list[1]) if q.full_list else None
     return render_template("main/queue.html", campaign=campaign, queue=q, headers=headers, rows=rows, page=page,
+                           full_list=full,
                            others=[o for o in queues_for(current_user) if o.key != q.key])

@@ -71,6 +71,10 @@ def _todos(client) -> list[tuple[str, str, int]]:
     return [(key, href.replace("&amp;", "&"), int(n)) for key, href, n in TODO_RE.findall(body)]
 
 
+FULL_LIST = re.compile(r'<a href="([^"]+)" class="full-list">')
+TOTAL = re.compile(r"共 (\d+) 条")
+
+
 def _rows_behind(client, href: str) -> int:
     rows, page = 0, 1
     while True:
@@ -81,6 +85,16 @@ def _rows_behind(client, href: str) -> int:
         if "下一页" not in body:
             return rows
         page += 1
+
+
+def _full_list_total(client, href: str):
+    """The total the area's full list (search, sort, export) shows for the same rows, if the queue links one."""
+    link = FULL_LIST.search(client.get(href).get_data(as_text=True))
+    if link is None:
+        return None
+    body = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    found = TOTAL.search(body)
+    return int(found.group(1)) if found else 0
 
 
 EXPECTED = {  # a few figures checked by hand, so the equality below is not between two empty lists
@@ -107,9 +121,14 @@ def test_every_home_count_equals_the_rows_of_its_list(client, world, session, wh
     for key, href, n in todos:
         assert href.startswith("/todo/"), (key, href)
         assert _rows_behind(client, href) == n, (who, key)
+        full = _full_list_total(client, href)
+        assert full in (None, n), (who, key, full)
         seen[key] = n
     for key, n in EXPECTED[who].items():
         assert seen[key] == n, (who, key)
+    if who == "city":
+        assert all(_full_list_total(client, href) is not None for key, href, _ in todos
+                   if key in ("drafts", "approved", "answers", "overdue", "letters-draft", "letters-approved"))
 
 
 def test_queue_refusals(client, world, session):
