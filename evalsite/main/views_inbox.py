@@ -37,8 +37,9 @@ def inbox_list():
 def inbox_message(message_id):
     m = _own_or_404(message_id)
     if m.read_at is None:
-        with writing():  # opening a message marks it read
+        with writing():
             inbox.mark_read(db.session, m)
+            # a GET is never committed by evalsite/transaction.py: opening a message is what marks it read
             db.session.commit()
     return render_template("main/message.html", m=m)
 
@@ -48,7 +49,6 @@ def inbox_message(message_id):
 def inbox_read(message_id):
     m = _own_or_404(message_id)
     inbox.mark_read(db.session, m)
-    db.session.commit()
     return redirect(url_for("main.inbox_list", show=request.args.get("show") or None))
 
 
@@ -56,6 +56,5 @@ def inbox_read(message_id):
 @login_required
 def inbox_read_all():
     n = inbox.mark_all_read(db.session, current_user.id)
-    db.session.commit()
     flash(f"已将 {n} 条消息标为已读。" if n else "没有未读消息。", "success")
     return redirect(url_for("main.inbox_list"))
