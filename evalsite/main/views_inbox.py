@@ -6,12 +6,12 @@ from flask_login import current_user, login_required
 
 from ..db import db, writing
 from ..errors import abort_zh
-from ..inputs import query_int
-from ..registry.common import paginate
+from ..listing import Listing
 from . import inbox
 from .blueprint import bp
 
 SHOW = {"all": "全部消息", "unread": "未读消息"}
+PAGER = Listing("消息", [])  # paging only (page, per_page)
 
 
 def _own_or_404(message_id: int):
@@ -27,8 +27,7 @@ def inbox_list():
     show = request.args.get("show") or "all"
     if show not in SHOW:
         abort_zh(400, "参数“显示”只能是全部消息或未读消息。")
-    rows, page = paginate(inbox.mine(current_user.id, unread_only=show == "unread"),
-                          query_int("page", 1, label="页码"))
+    rows, page = PAGER.page(inbox.mine(current_user.id, unread_only=show == "unread"), PAGER.parse())
     return render_template("main/inbox.html", rows=rows, page=page, show=show, shows=SHOW)
 
 

@@ -6,14 +6,13 @@ from flask_login import current_user, login_required
 
 from ..campaign_context import campaign_or_404
 from ..db import db
-from ..inputs import query_int
-from ..registry.common import paginate
+from ..listing import Listing
 from ..timefmt import local_today
 from .blueprint import bp
 from .queue_rows import queue_rows
 from .queues import BY_KEY, Ctx, queues_for
 
-PAGE_SIZE = 25
+PAGER = Listing("待办", [])  # paging only (page, per_page): the queue's own select decides the rows
 
 
 @bp.get("/todo/<key>")
@@ -26,8 +25,7 @@ def queue(key):
         abort(403)
     campaign = campaign_or_404()
     ctx = Ctx(db.session, current_user._get_current_object(), campaign, local_today())
-    size = query_int("per", PAGE_SIZE, maximum=200, label="每页条数")
-    entities, page = paginate(q.query(ctx), query_int("page", 1, label="页码"), size)
+    entities, page = PAGER.page(q.query(ctx), PAGER.parse())
     headers, rows = queue_rows(q, ctx, list(entities))
     full = url_for(q.full_list[0], campaign=campaign.id, **q.full_list[1]) if q.full_list else None
     return render_template("main/queue.html", campaign=campaign, queue=q, headers=headers, rows=rows, page=page,

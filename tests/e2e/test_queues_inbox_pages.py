@@ -72,8 +72,16 @@ def test_city_home_every_todo_opens_its_list(server, browser, world, session):
     _shot(page, "home-city-360")
     keys = page.eval_on_selector_all("tr[data-todo]", "rows => rows.map(r => r.dataset.todo)")
     assert "answers" in keys and "letters-draft" in keys
-    page.goto(f"{server}/todo/answers?per=2")
-    assert page.locator("tr.queue-row").count() == 2 and page.locator("text=下一页").count() == 1
+    page.goto(f"{server}/todo/answers")
+    assert page.locator("tr.queue-row").count() == 4
     _no_overflow(page, "answers queue")
     _shot(page, "queue-answers-360")
+    page.close()
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    _login(page, server, "ent_b_union")
+    page.click('tr[data-todo="my-requests"] a')
+    assert page.locator("tr.queue-row").count() == 20 and page.locator("text=下一页").count() == 1
+    page.click("text=下一页")
+    assert page.locator("tr.queue-row").count() == 3
+    _no_overflow(page, "second page")
     page.close()

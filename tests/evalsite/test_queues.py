@@ -5,7 +5,7 @@ external evaluations returned, report versions draft/approved/returned,
 rectification items open/returned/submitted/overdue, letters draft/approved,
 evidence requests open and answered) is walked as each user: the number on
 the home page is compared with the rows of the list behind its link, across
-pages of two rows.
+pages of 20 rows.
 """
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ def _busy_campaign(session, world):
     self_a = Assessment(campaign_id=c.id, enterprise_id=world.ent_a.id, kind="self", system_hash="0" * 64,
                         status="draft")
     self_b = Assessment(campaign_id=c.id, enterprise_id=world.ent_b.id, kind="self", system_hash="0" * 64,
-                        status="submitted", union_confirmed_at=dt.datetime(2021, 4, 1))
+                        status="submitted", submitted_at=dt.datetime(2021, 3, 30),
+                        union_confirmed_at=dt.datetime(2021, 4, 1))
     ext_a = Assessment(campaign_id=c.id, enterprise_id=world.ent_a.id, kind="external", system_hash="0" * 64,
                        status="draft", evaluator_id=world.evaluator.id)
     s.add_all([self_a, self_b, ext_a])
@@ -41,7 +42,8 @@ def _busy_campaign(session, world):
         r = Report(campaign_id=c.id, enterprise_id=ent.id, number=f"WH-2021-{ent.id:04d}")
         s.add(r)
         s.flush()
-        s.add(ReportVersion(report_id=r.id, version=1, status=status, data={}, drafted_by_id=world.evaluator.id))
+        s.add(ReportVersion(report_id=r.id, version=1, status=status, data={}, drafted_by_id=world.evaluator.id,
+                            approved_at=dt.datetime(2021, 5, 1) if status == "approved" else None))
         reports[ent.id] = r
     items = []
     for n, (ent, owner, status, deadline) in enumerate([
@@ -52,17 +54,25 @@ def _busy_campaign(session, world):
             (world.ent_b, "双方", "open", PAST), (world.ent_b, "双方", "submitted", FUTURE)]):
         item = RectificationItem(report_id=reports[ent.id].id, campaign_id=c.id, enterprise_id=ent.id,
                                  code=f"P-PROC-0{n % 6 + 1}", subject=f"S{n}", title=f"整改事项{n}", owner=owner,
-                                 deadline=deadline, status=status, submitted_at=dt.datetime(2021, 5, 1))
+                                 deadline=deadline, status=status, submitted_at=dt.datetime(2021, 5, 1),
+                                 measures="已整改" if status in ("submitted", "accepted", "returned") else None,
+                                 accepted_at=dt.datetime(2021, 5, 2) if status == "accepted" else None,
+                                 returned_count=1 if status == "returned" else 0)
         s.add(item)
         items.append(item)
     s.flush()
     for item, status in ((items[3], "draft"), (items[5], "approved"), (items[8], "draft")):
         s.add(EscalationLetter(item_id=item.id, enterprise_id=item.enterprise_id, campaign_id=c.id, kind="reminder",
-                               status=status, addressee=item.enterprise.name, drafted_at=dt.datetime(2021, 5, 2)))
+                               status=status, addressee=item.enterprise.name, drafted_at=dt.datetime(2021, 5, 2),
+                               approved_at=dt.datetime(2021, 5, 3) if status == "approved" else None))
     for ent, status, due in ((world.ent_a, "open", PAST), (world.ent_a, "open", FUTURE), (world.ent_a, "open", None),
                              (world.ent_a, "answered", FUTURE), (world.ent_b, "open", FUTURE)):
         s.add(EvidenceRequest(campaign_id=c.id, enterprise_id=ent.id, indicator="B3", message="请上传意见征集表",
-                              due_date=due, status=status, requested_by_id=world.evaluator.id))
+                              due_date=due, status=status, requested_by_id=world.evaluator.id,
+                              answered_at=dt.datetime(2021, 5, 4) if status == "answered" else None))
+    for n in range(22):  # more than a page of 20 for enterprise B's side and its evaluator
+        s.add(EvidenceRequest(campaign_id=c.id, enterprise_id=world.ent_b.id, indicator="B6", message=f"请补充材料{n}",
+                              due_date=FUTURE, status="open", requested_by_id=world.evaluator_b.id))
     s.commit()
 
 
@@ -78,7 +88,7 @@ TOTAL = re.compile(r"共 (\d+) 条")
 def _rows_behind(client, href: str) -> int:
     rows, page = 0, 1
     while True:
-        resp = client.get(f"{href}&per=2&page={page}")
+        resp = client.get(f"{href}&per_page=20&page={page}")
         assert resp.status_code == 200, href
         body = resp.get_data(as_text=True)
         rows += body.count('<tr class="queue-row')
@@ -104,10 +114,10 @@ EXPECTED = {  # a few figures checked by hand, so the equality below is not betw
     "district_b": {"enrolled": 1, "self-missing": 0, "answers": 1, "overdue": 1},
     "evaluator": {"assigned": 1, "external-todo": 1, "external-returned": 1, "evidence-waiting": 3, "answers": 3,
                   "reports-returned": 0},
-    "evaluator_b": {"assigned": 1, "external-todo": 1, "evidence-waiting": 1, "answers": 1, "reports-returned": 1},
+    "evaluator_b": {"assigned": 1, "external-todo": 1, "evidence-waiting": 23, "answers": 1, "reports-returned": 1},
     "ent_a_union": {"my-self": 1, "my-requests": 3, "my-items": 3, "my-returned": 1, "my-overdue": 3},
     "ent_a_mgmt": {"my-self": 1, "my-requests": 3, "my-items": 3, "my-returned": 2, "my-overdue": 2},
-    "ent_b_union": {"my-self": 0, "my-requests": 1, "my-items": 1, "my-overdue": 1},
+    "ent_b_union": {"my-self": 0, "my-requests": 23, "my-items": 1, "my-overdue": 1},
 }
 
 
@@ -137,7 +147,7 @@ def test_queue_refusals(client, world, session):
     assert client.get("/todo/no-such-queue").status_code == 404
     resp = client.get("/todo/my-items?page=abc")
     assert resp.status_code == 400 and "页码" in resp.get_data(as_text=True)
-    assert client.get("/todo/my-items?per=100000").status_code == 400
+    assert client.get("/todo/my-items?per_page=7").status_code == 400
     client.post("/logout")
     login(client, world.evaluator)
     assert client.get("/todo/letters-draft").status_code == 403
