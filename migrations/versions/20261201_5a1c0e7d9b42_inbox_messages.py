@@ -1,7 +1,7 @@
 """inbox: a message per recipient and event; an optional e-mail address per account
 
 Revision ID: 5a1c0e7d9b42
-Revises: c4d8e2f1a937
+Revises: 01ca9dcd2eaa
 Create Date: 2026-12-01 14:00:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '5a1c0e7d9b42'
-down_revision = 'c4d8e2f1a937'
+down_revision = '01ca9dcd2eaa'
 branch_labels = None
 depends_on = None
 
