@@ -140,7 +140,7 @@ def main() -> None:
     from sqlalchemy import select
 
     from evalsite.db import db, writing
-    from evalsite.jobs import run_batch
+    from evalsite.reports.batch import run_batch
     from evalsite.models import Campaign, Enterprise, EvaluationResult, User
     from evalsite.reports import workflow as S
 

@@ -52,7 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-AREAS = ("registry", "survey_site", "survey_admin", "assessments", "reports", "dashboards")
+AREAS = ("registry", "survey_site", "survey_admin", "assessments", "reports", "dashboards", "batch")
 
 
 def area_modules():

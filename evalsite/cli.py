@@ -44,6 +44,16 @@ def resolve_campaign(code: str | None):
     return campaign
 
 
+def resolve_user(username: str):
+    """The active account named by --as USERNAME (batch commands act as a person, never as "the system")."""
+    from .models import User
+
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        raise click.ClickException(f"找不到启用中的用户 {username}")
+    return user
+
+
 campaign_option = click.option("--campaign", "campaign_code", default=None, help="行动代码（默认当前行动）")
 
 dbcli = AppGroup("db", help="数据库迁移 (Alembic)。")

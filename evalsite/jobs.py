@@ -1,206 +1,196 @@
-"""Batch rendering of a campaign's reports: CLI with a process pool, or RQ jobs.
+"""Background jobs: the row, the context a job's steps run in, who may see it, the file cache.
 
-The pure part (snapshot → PDF bytes) runs in worker processes; every
-database write happens in the parent, in small committed chunks. Resuming
-is safe: an issued version is no longer "approved", so a second run skips
-it, and codes/issue dates are reserved before rendering so a re-render after
-an interruption prints the same code.
+Used by every batch (``evalsite/batch/``). A job acts **as the person who asked
+for it**: each item is checked with that person's rights (district, four eyes)
+and either done, in its own committed transaction together with the progress,
+or refused with the reason, so a batch over 200 reports of which 3 may not be
+issued by this person issues 197 and lists 3. Which process runs the job (an RQ
+worker, a thread of the web process, ``flask run-job``) is decided in
+``evalsite/batch/execute.py``; this module only keeps the row.
+
+A finished file goes into the storage (``evalsite.storage.current_storage``);
+its job row keeps the key and the *fingerprint* of the inputs it was built from
+(for example the release numbers of the answers it reads). A later request with
+the same fingerprint gets the stored file at once (``reuse``); changed data
+gives another fingerprint and so a new file.
 """
 from __future__ import annotations
 
-import concurrent.futures as cf
-import datetime as dt
-import multiprocessing
-import os
-import uuid
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable, Optional
+import contextlib
+import hashlib
+import json
+import logging
+from typing import Optional
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from .timefmt import local_today
-from .db import db, writing
-from .models import Enterprise, Report, ReportVersion
+from .db import writing
+from .models import Job, User
+from .models.base import utcnow
 
-PROGRESS_PREFIX = "evalsite:render:"
-CHUNK = 20
-
-
-@dataclass
-class BatchResult:
-    issued: int = 0
-    drafted: int = 0
-    previews: int = 0
-    failed: list = field(default_factory=list)
-    files: list = field(default_factory=list)
+log = logging.getLogger(__name__)
+FAILED = "任务执行出错，已中止；已完成的项目保留，未完成的项目未做任何修改。请稍后重试或联系系统管理员。"
+ITEM_FAILED = "处理该项时出错，该项未做任何修改。"
+MAX_REFUSALS_KEPT = 2000
 
 
-def _render_task(task: tuple) -> tuple[int, bytes | None, str]:
-    """Worker process: (version id, kind, snapshot, meta) → (id, pdf, error)."""
-    from .reports.workflow import render_snapshot
+class Refused(Exception):
+    """This item may not be done by this person (or is in the wrong state); the message is Chinese."""
 
-    vid, kind, snap, meta = task
-    try:
-        return vid, render_snapshot(kind, snap, meta), ""
-    except Exception as exc:  # noqa: BLE001 - reported per report, the batch goes on
-        return vid, None, f"{type(exc).__name__}: {exc}"
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
-def _results(tasks: list, workers: int):
-    if workers <= 1 or len(tasks) < 4:
-        for t in tasks:
-            yield _render_task(t)
-        return
-    ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        yield from pool.map(_render_task, tasks, chunksize=4)
+def fingerprint(*parts) -> str:
+    """A SHA-256 over the inputs a file is built from (JSON, keys sorted)."""
+    raw = json.dumps(parts, default=str, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def draft_missing(session, campaign, user=None) -> int:
-    """Drafts for enterprises that have a stored result but no evaluation report yet."""
-    from .domain_errors import Conflict
-    from .reports.workflow import draft_report
-
-    from .models import EvaluationResult
-
-    has_report = select(Report.enterprise_id).where(Report.campaign_id == campaign.id, Report.kind == "evaluation")
-    ids = session.scalars(select(EvaluationResult.enterprise_id).where(
-        EvaluationResult.campaign_id == campaign.id, EvaluationResult.enterprise_id.not_in(has_report))).all()
-    made = 0
-    for i, ent_id in enumerate(ids, start=1):
-        try:
-            draft_report(session, campaign, session.get(Enterprise, ent_id), user)
-            made += 1
-        except Conflict:
-            continue
-        if i % CHUNK == 0:
-            session.commit()
-    session.commit()
-    return made
+def create(session: Session, kind: str, user: User, params: dict, *, total: int = 0,
+           fingerprint: Optional[str] = None) -> Job:
+    job = Job(kind=kind, requested_by_id=user.id, params=params, status="queued", total=total, done=0,
+              refusals=[], fingerprint=fingerprint, from_cache=False)
+    session.add(job)
+    session.flush()
+    return job
 
 
-def _write(out_dir: Optional[Path], version: ReportVersion, pdf: bytes, draft: bool) -> Optional[str]:
-    if out_dir is None:
+def reuse(session: Session, kind: str, user: User, params: dict, fp: str) -> Optional[Job]:
+    """A finished job for this person whose file was built from the same inputs (same fingerprint).
+
+    The fingerprint covers the requester's scope (the kinds put it in), so a
+    file is never handed to someone who could not have built it. Returns a new
+    row, already finished, pointing at the stored file; None when there is none.
+    """
+    from .storage import StorageError, current_storage
+
+    source = session.scalar(select(Job).where(Job.kind == kind, Job.fingerprint == fp, Job.status == "finished",
+                                              Job.result_key.is_not(None)).order_by(Job.id.desc()).limit(1))
+    if source is None:
         return None
-    ent = version.report.enterprise
-    kind = "-整改情况报告" if version.report.kind == "closing" else ""
-    name = f"{ent.credit_code}{kind}{'-草稿' if draft else ''}.pdf"
-    path = out_dir / name
-    path.write_bytes(pdf)
-    return str(path)
+    try:
+        current_storage().get(source.result_key)  # gone or damaged: build it again
+    except StorageError:
+        return None
+    now = utcnow()
+    job = Job(kind=kind, requested_by_id=user.id, params=params, status="finished", runner="cache",
+              done=source.done, total=source.total, summary=source.summary, refusals=list(source.refusals or []),
+              fingerprint=fp, result_key=source.result_key, result_name=source.result_name,
+              result_type=source.result_type, from_cache=True, started_at=now, finished_at=now)
+    session.add(job)
+    session.flush()
+    return job
 
 
-def run_batch(campaign, out_dir: Optional[str] = None, draft_all: bool = False, workers: Optional[int] = None,
-              progress: Optional[Callable[[int, int], None]] = None, today: Optional[dt.date] = None) -> BatchResult:
-    """Issue every approved version of the campaign (and, with draft_all, preview all drafts)."""
-    from .reports.tracking import fix_deadlines
-    from .reports.workflow import issue, render_meta, reserve_code
+def may_view(user, job: Job) -> bool:
+    """The requester, the city, and the district administrator of a requester who is not an administrator."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if job.requested_by_id == user.id or user.role == "city_admin":
+        return True
+    owner = job.requested_by
+    return (user.role == "district_admin" and owner is not None and owner.role not in ("city_admin", "district_admin")
+            and owner.unit_id is not None and owner.unit_id == user.unit_id)
 
-    session = db.session
-    base_url = current_app.config["PUBLIC_BASE_URL"]
-    today = today or local_today()
-    workers = workers or os.cpu_count() or 1
-    out = Path(out_dir) if out_dir else None
-    if out:
-        out.mkdir(parents=True, exist_ok=True)
-    result = BatchResult()
-    with writing():
-        if draft_all:
-            result.drafted = draft_missing(session, campaign)
-        versions = session.scalars(select(ReportVersion).join(Report).where(
-            Report.campaign_id == campaign.id, ReportVersion.status.in_(("approved",) + (("draft",) if draft_all
-                                                                                       else ())))
-            .order_by(Report.number, ReportVersion.version)).all()
-        for v in versions:
-            if v.status == "approved":
-                reserve_code(session, v)
-                v.issue_date = v.issue_date or today
-                fix_deadlines(session, v)
-        session.commit()
-        tasks = [(v.id, v.report.kind, v.data, render_meta(v, base_url, draft=v.status == "draft", today=today))
-                 for v in versions]
-        by_id = {v.id: v for v in versions}
-    total, done = len(tasks), 0
-    if progress:
-        progress(0, total)
-    for vid, pdf, error in _results(tasks, workers):
-        v = by_id[vid]
-        done += 1
-        if pdf is None:
-            result.failed.append((v.report.number, error))
-        else:
+
+class Item:
+    """One item of a batch while it runs: its label can be refined once the object is loaded."""
+
+    def __init__(self, label: str):
+        self.label = label
+
+
+class Context:
+    """What a job's run function gets: the session, the acting user, the parameters, progress and refusals."""
+
+    def __init__(self, session: Session, job: Job, user: User):
+        self.session, self.job, self.user = session, job, user
+        self.params = dict(job.params or {})
+        self.summary: dict = dict(job.summary or {})
+
+    def set_total(self, total: int) -> None:
+        with writing():
+            self.job.total = total
+            self.session.commit()
+
+    def count(self, key: str, n: int = 1) -> None:
+        """Add to a figure of the result summary (saved with the item's transaction)."""
+        self.summary[key] = int(self.summary.get(key, 0)) + n
+
+    @contextlib.contextmanager
+    def item(self, label: str):
+        """Do one item: committed with the progress, or rolled back and listed as refused with the reason."""
+        from .four_eyes import FourEyesRefused
+
+        it = Item(label)
+        try:
             with writing():
-                if v.status == "approved":
-                    issue(session, v, None, today=today, pdf=pdf)
-                    result.issued += 1
-                else:
-                    result.previews += 1
-                session.commit()  # one committed issue at a time: an interruption loses nothing
-            path = _write(out, v, pdf, draft=v.status == "draft")
-            if path:
-                result.files.append(path)
-        if progress:
-            progress(done, total)
+                yield it
+                self.job.done = (self.job.done or 0) + 1
+                self.job.summary = dict(self.summary)
+                self.session.commit()
+        except (Refused, FourEyesRefused) as exc:
+            self._refused(it.label, exc.message)
+        except Exception:  # noqa: BLE001 - one broken item never stops the others
+            log.exception("job %s: item %s failed", self.job.id, it.label)
+            self._refused(it.label, ITEM_FAILED)
+
+    def _refused(self, label: str, reason: str) -> None:
+        self.session.rollback()
+        summary = {k: v for k, v in self.summary.items()}
+        with writing():
+            job = self.job
+            refusals = list(job.refusals or [])
+            if len(refusals) < MAX_REFUSALS_KEPT:
+                refusals.append({"item": label[:200], "reason": reason[:500]})
+            job.refusals = refusals
+            job.done = (job.done or 0) + 1
+            job.summary = summary
+            self.session.commit()
+
+    def attach(self, data: bytes, filename: str, mimetype: str) -> None:
+        """Keep the finished file in the storage; the job row keeps its key and name."""
+        from .storage import current_storage
+
+        key = current_storage().put(data)
+        with writing():
+            self.job.result_key, self.job.result_name, self.job.result_type = key, filename[:200], mimetype[:100]
+            self.session.commit()
+
+
+def claim(session: Session, job_id: int, runner: str) -> Optional[Job]:
+    """Mark a queued job running (once: a second runner gets None)."""
+    from sqlalchemy import update
+
     with writing():
+        moved = session.execute(update(Job).where(Job.id == job_id, Job.status == "queued").values(
+            status="running", runner=runner, started_at=utcnow())).rowcount
         session.commit()
-    return result
+    return session.get(Job, job_id) if moved == 1 else None
 
 
-# ---------------------------------------------------------------- RQ
-def redis_conn(url: str):
-    from redis import Redis
+def finish(session: Session, job: Job, summary: dict) -> None:
+    with writing():
+        job.summary, job.status, job.finished_at = dict(summary), "finished", utcnow()
+        job.done = max(job.done or 0, job.total or 0) if job.total else job.done
+        session.commit()
 
-    return Redis.from_url(url)
+
+def fail(session: Session, job_id: int, message: str = FAILED) -> None:
+    session.rollback()
+    with writing():
+        job = session.get(Job, job_id)
+        job.status, job.error, job.finished_at = "failed", message[:1000], utcnow()
+        session.commit()
 
 
-def job_config() -> dict:
-    """What a background job needs to rebuild the app elsewhere."""
+def config_for_worker() -> dict:
+    """What a worker process needs to rebuild the app (database, storage, rules) elsewhere."""
     keys = ("DATABASE_URL", "PUBLIC_BASE_URL", "ISSUING_BODY", "UPLOAD_DIR", "SECRET_KEY", "REDIS_URL", "TODAY",
             "STORAGE_URL", "STORAGE_DIR", "STORAGE_ENDPOINT_URL", "STORAGE_REGION", "STORAGE_ACCESS_KEY",
-            "STORAGE_SECRET_KEY")  # the issued PDFs go to the same file store as the web's
+            "STORAGE_SECRET_KEY", "FOUR_EYES", "FOUR_EYES_APPROVER_MAY_ISSUE", "INSTANCE_PATH", "TESTING")
     return {k: current_app.config.get(k) for k in keys if current_app.config.get(k) is not None}
-
-
-def enqueue_render(campaign_id: int, draft_all: bool = False, is_async: bool = True) -> str:
-    from rq import Queue
-
-    key = uuid.uuid4().hex
-    conn = redis_conn(current_app.config["REDIS_URL"])
-    conn.hset(PROGRESS_PREFIX + key, mapping={"status": "queued", "done": 0, "total": 0})
-    conn.expire(PROGRESS_PREFIX + key, 7 * 24 * 3600)
-    Queue("reports", connection=conn, is_async=is_async).enqueue(
-        render_job, job_config(), campaign_id, key, draft_all, job_timeout=6 * 3600)
-    return key
-
-
-def progress_of(key: str) -> Optional[dict]:
-    raw = redis_conn(current_app.config["REDIS_URL"]).hgetall(PROGRESS_PREFIX + key)
-    if not raw:
-        return None
-    data = {k.decode(): v.decode() for k, v in raw.items()}
-    for k in ("done", "total", "issued", "failed"):
-        data[k] = int(data.get(k, 0) or 0)
-    return data
-
-
-def render_job(config: dict, campaign_id: int, key: str, draft_all: bool = False) -> dict:
-    """The RQ job: rebuild the app from config, render, keep progress in Redis."""
-    from . import create_app
-    from .models import Campaign
-
-    conn = redis_conn(config["REDIS_URL"])
-    name = PROGRESS_PREFIX + key
-    app = create_app(dict(config))
-    with app.app_context():
-        conn.hset(name, mapping={"status": "running"})
-        campaign = db.session.get(Campaign, campaign_id)
-        try:
-            res = run_batch(campaign, draft_all=draft_all, workers=int(config.get("RENDER_WORKERS", 1)),
-                            progress=lambda d, t: conn.hset(name, mapping={"done": d, "total": t}))
-        except Exception as exc:
-            conn.hset(name, mapping={"status": "failed", "error": str(exc)[:500]})
-            raise
-        conn.hset(name, mapping={"status": "finished", "issued": res.issued, "failed": len(res.failed)})
-        return {"issued": res.issued, "failed": len(res.failed)}

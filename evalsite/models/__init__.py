@@ -9,6 +9,7 @@ from .messages import Message  # noqa: F401
 from .orgs import Enterprise, Industry, ReportingUnit  # noqa: F401
 from .reports import (EscalationLetter, RectificationEvent, RectificationEvidence,  # noqa: F401
                       RectificationItem, Report, ReportVersion)
+from .jobs import Job  # noqa: F401
 from .reviews import ReviewEvent  # noqa: F401
 from .users import RecoveryCode, User, UserSession  # noqa: F401
 from .surveys import (BallotCode, SubmissionCounter, Submission, SurveyRelease, SurveyDefinition,  # noqa: F401

@@ -15,12 +15,21 @@ from ..db import db
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="PDF 输出目录（按信用代码命名）")
 @click.option("--draft-all", is_flag=True, help="同时为所有有评估结果的企业生成草稿并输出预览")
 @click.option("--workers", type=int, default=None, help="并行进程数（默认 CPU 核数）")
+@click.option("--as", "as_user", default=None, help="以该管理员的身份出具（用户名；四眼原则开启时必填）")
 @with_appcontext
-def render_reports(campaign_code, out_dir, draft_all, workers):
-    """Issue every approved report of the campaign (resumable)."""
-    from ..jobs import run_batch
+def render_reports(campaign_code, out_dir, draft_all, workers, as_user):
+    """Issue every approved report of the campaign (resumable), as the administrator named by --as."""
+    from .. import four_eyes
+    from ..cli import resolve_user
+    from .batch import run_batch
 
     campaign = resolve_campaign(campaign_code)
+    user = resolve_user(as_user) if as_user else None
+    if user is None and four_eyes.enabled():
+        raise click.ClickException("按照“四眼原则”，批量出具须以一位管理员的身份进行，出具人记为该管理员："
+                                   "请加 --as 用户名（审核人本人不能出具自己审核的报告）。")
+    if user is not None and user.role not in ("city_admin", "district_admin"):
+        raise click.ClickException(f"用户 {user.username} 不是管理员，不能出具报告。")
     bar_state = {"bar": None}
 
     def progress(done, total):
@@ -31,11 +40,14 @@ def render_reports(campaign_code, out_dir, draft_all, workers):
         bar_state["last"] = done
 
     try:
-        res = run_batch(campaign, out_dir=out_dir, draft_all=draft_all, workers=workers, progress=progress)
+        res = run_batch(campaign, out_dir=out_dir, draft_all=draft_all, workers=workers, progress=progress,
+                        user=user)
     finally:
         if bar_state["bar"] is not None:
             bar_state["bar"].__exit__(None, None, None)
-    click.echo(f"已出具 {res.issued} 份，新建草稿 {res.drafted} 份，草稿预览 {res.previews} 份，失败 {len(res.failed)} 份。")
+    click.echo(f"已出具 {res.issued} 份，未获准出具 {len(res.refused)} 份，新建草稿 {res.drafted} 份，草稿预览 {res.previews} 份，失败 {len(res.failed)} 份。")
+    for number, reason in res.refused:
+        click.echo(f"  未出具 {number}: {reason}", err=True)
     for number, error in res.failed:
         click.echo(f"  失败 {number}: {error}", err=True)
     if res.failed:

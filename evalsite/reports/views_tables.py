@@ -1,15 +1,13 @@
-"""Campaign tables (附件1, 附件2, summary) and the background batch renderer."""
+"""Campaign tables (附件1, 附件2, summary); batch issue is a job of ``evalsite/batch``."""
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, render_template
 from flask_login import current_user
 
-from .. import audit
-from ..access import admin_required, city_admin_required
+from ..access import admin_required
 from ..db import db
-from ..errors import abort_zh
 from ..models import ReportingUnit
 from . import tables as S
 from .blueprint import bp
@@ -40,7 +38,7 @@ def tables():
     return render_template("reports/tables.html", campaign=campaign, unit_name=unit_name, leaves1=leaves1,
                            rows1=rows1, total1=total1, hl1=hl1, low1=low1, leaves2=leaves2, rows2=rows2,
                            totals2=S.totals_annex2(t2), notes1=S.annex1_notes(t1), notes2=S.annex2_notes(t2),
-                           failed=failed, form=ActionForm(), redis=bool(current_app.config.get("REDIS_URL")))
+                           failed=failed, form=ActionForm())
 
 
 @bp.get("/tables/checks")
@@ -88,36 +86,3 @@ def table_download(name, fmt):
                                            + quote(f"{label}-{campaign.code}.{fmt}"))
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
-
-
-@bp.post("/batch")
-@city_admin_required
-def batch_start():
-    from ..jobs import enqueue_render
-
-    if not current_app.config.get("REDIS_URL"):
-        abort_zh(409, "未配置 Redis（REDIS_URL），无法后台批量生成；请在服务器上运行 flask render-reports。")
-    campaign = campaign_or_404()
-    campaign_id = campaign.id
-    audit.record("report.batch", "campaign", campaign_id, "后台批量出具报告")
-    db.session.commit()  # before the job starts: it reads in a process (or, inline in tests, a session) of its own
-    db.session.close()  # the job may run inline (tests) and needs the write lock
-    key = enqueue_render(campaign_id, draft_all=request.form.get("draft_all") == "1",
-                         is_async=not current_app.config.get("RQ_SYNC", False))
-    flash("已提交后台任务。", "success")
-    return redirect(url_for("reports.batch_status", key=key))
-
-
-@bp.get("/batch/<key>")
-@city_admin_required
-def batch_status(key):
-    from ..jobs import progress_of
-
-    if not current_app.config.get("REDIS_URL") or not key.isalnum() or len(key) > 64:
-        abort(404)
-    data = progress_of(key)
-    if data is None:
-        abort(404)
-    if request.args.get("format") == "json":
-        return jsonify(data)
-    return render_template("reports/batch.html", data=data, key=key)

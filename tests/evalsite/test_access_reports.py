@@ -118,8 +118,6 @@ ROUTES = [
     Case("reports.tables", lambda w: "/reports/tables", ADMIN_ONLY),
     Case("reports.table_download", lambda w: "/reports/tables/annex1.xlsx", ADMIN_ONLY),
     Case("reports.table_checks", lambda w: "/reports/tables/checks", ADMIN_ONLY),
-    Case("reports.batch_start", lambda w: "/reports/batch", exp(district_other=403, city=409), "POST"),
-    Case("reports.batch_status", lambda w: "/reports/batch/abc", exp(city=404)),
     Case("verify.show", lambda w: f"/verify/{IDS['code']}", {r: 200 for r in ALL}),
     Case("verify.check", lambda w: f"/verify/{IDS['code']}", {r: 400 for r in ALL}, "POST",
          data=lambda w: {"pdf": (io.BytesIO(b"not a pdf"), "x.pdf")}),

@@ -27,7 +27,7 @@ ID_SOURCES = {
     "evidence_id": None, "version_id": (ReportVersion, None), "item_id": (RectificationItem, "enterprise_id"),
     "letter_id": (EscalationLetter, "enterprise_id"),
 }
-SKIP = {"static", "reports.batch_status", "main.health", "survey_site.start"}
+SKIP = {"static", "main.health", "survey_site.start"}
 ROLES = ("admin", "huancui_admin", "pinggu1", "qiye1_gh", "qiye1_qy")
 
 

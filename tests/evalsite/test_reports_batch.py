@@ -1,4 +1,4 @@
-"""Batch rendering: CLI with a progress bar, resumable, files by credit code; the RQ path."""
+"""Batch rendering: CLI with a progress bar, resumable, files by credit code (the web path: test_batch_reports)."""
 from __future__ import annotations
 
 import pytest
@@ -28,7 +28,7 @@ def test_render_reports_cli_is_resumable(app, world, session, tmp_path, today): 
     _approved(app, world, session)
     runner = app.test_cli_runner()
     result = runner.invoke(args=["render-reports", "--campaign", world.campaign.code, "--out", str(tmp_path),
-                                 "--workers", "2"])
+                                 "--workers", "2", "--as", "district_a"])
     assert result.exit_code == 0, result.output
     assert "已出具 2 份" in result.output
     files = sorted(p.name for p in tmp_path.glob("*.pdf"))
@@ -38,18 +38,18 @@ def test_render_reports_cli_is_resumable(app, world, session, tmp_path, today): 
     assert len(issued) == 2 and all(v.pdf == (tmp_path / f"{v.report.enterprise.credit_code}.pdf").read_bytes()
                                     for v in issued)
     # a second run (as after an interruption) adds nothing
-    again = runner.invoke(args=["render-reports", "--campaign", world.campaign.code])
+    again = runner.invoke(args=["render-reports", "--campaign", world.campaign.code, "--as", "district_a"])
     assert again.exit_code == 0 and "已出具 0 份" in again.output
     assert session.scalar(select(func.count(ReportVersion.id))) == 2
     # --draft-all drafts the enterprise that had a result but no report, as a watermarked preview
-    drafts = runner.invoke(args=["render-reports", "--draft-all", "--out", str(tmp_path / "d")])
+    drafts = runner.invoke(args=["render-reports", "--draft-all", "--out", str(tmp_path / "d"), "--as", "district_a"])
     assert drafts.exit_code == 0 and "新建草稿 1 份" in drafts.output, drafts.output
     assert (tmp_path / "d" / f"{world.ent_b.credit_code}-草稿.pdf").exists()
 
 
 def test_interrupted_batch_keeps_reserved_codes(app, world, session, today):  # noqa: F811
     _approved(app, world, session)
-    from evalsite.jobs import run_batch
+    from evalsite.reports.batch import run_batch
 
     with app.app_context():
         from evalsite.db import db
@@ -68,30 +68,7 @@ def test_interrupted_batch_keeps_reserved_codes(app, world, session, today):  # 
     states = sorted(v.status for v in session.scalars(select(ReportVersion)))
     assert states == ["approved", "issued"]
     codes = {v.id: v.verify_code for v in session.scalars(select(ReportVersion))}
-    assert app.test_cli_runner().invoke(args=["render-reports"]).exit_code == 0
+    assert app.test_cli_runner().invoke(args=["render-reports", "--as", "district_a"]).exit_code == 0
     session.expire_all(); session.rollback()
     after = {v.id: (v.status, v.verify_code) for v in session.scalars(select(ReportVersion))}
     assert all(s == "issued" for s, _ in after.values()) and {k: c for k, (_, c) in after.items()} == codes
-
-
-def _redis_up() -> bool:
-    try:
-        from redis import Redis
-
-        return bool(Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=0.5).ping())
-    except Exception:
-        return False
-
-
-@pytest.mark.skipif(not _redis_up(), reason="Redis not reachable")
-def test_rq_batch_from_the_web_page(app, world, session, login_as, today):  # noqa: F811
-    _approved(app, world, session)
-    app.config.update(REDIS_URL="redis://127.0.0.1:6379/15", RQ_SYNC=True)
-    client = login_as(world.city)
-    resp = client.post(f"/reports/batch?campaign={world.campaign.id}")
-    assert resp.status_code == 302
-    status = client.get(resp.headers["Location"] + "?format=json").get_json()
-    assert status["status"] == "finished" and status["done"] == status["total"] == 2 and status["issued"] == 2
-    assert "已完成" in client.get(resp.headers["Location"]).data.decode()
-    session.expire_all(); session.rollback()
-    assert session.scalar(select(func.count(ReportVersion.id)).where(ReportVersion.status == "issued")) == 2
