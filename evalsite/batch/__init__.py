@@ -8,7 +8,7 @@ it and lists the items it refused with the reason. The job kinds are the
 """
 from .blueprint import bp  # noqa: F401
 
-from . import views_jobs, views_reports  # noqa: E402,F401
+from . import views_assign, views_downloads, views_jobs, views_reports  # noqa: E402,F401
 
 
 def register_cli(app):

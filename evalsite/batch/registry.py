@@ -1,11 +1,15 @@
 """The job kinds: name → module with ``LABEL``, ``run(ctx)`` and ``summary_lines(summary)``."""
 from __future__ import annotations
 
-from . import kind_reports
+from . import kind_assign, kind_exports, kind_posters, kind_reports
 
 KINDS = {
     "reports.approve": kind_reports.Approve,
     "reports.issue": kind_reports.Issue,
+    "survey.posters": kind_posters.Posters,
+    "survey.xlsx": kind_exports.SurveyXlsx,
+    "tables.zip": kind_exports.CampaignTables,
+    "assess.assign": kind_assign.Assign,
 }
 
 

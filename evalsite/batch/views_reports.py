@@ -6,17 +6,17 @@ one again when it runs, as the same person).
 """
 from __future__ import annotations
 
-from flask import redirect, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import audit, confirm, jobs
+from .. import confirm
 from ..access import roles_required, scope_enterprises
 from ..campaign_context import campaign_or_404
 from ..db import db
 from ..errors import abort_zh
 from ..models import Enterprise, Report, ReportVersion
-from . import execute
+from .starting import start
 from .blueprint import bp
 from .kind_reports import MAX_ITEMS, label_of, reason_not_to, visible
 
@@ -90,16 +90,6 @@ def reports():
     if page is not None:
         return page
     return start(kind, {"campaign_id": campaign.id, "version_ids": ids}, f"{title}报告 {len(ids)} 份", campaign.id)
-
-
-def start(kind: str, params: dict, summary: str, campaign_id: int | None, total: int = 0):
-    """Create the job as the current user, audit it, commit, dispatch it, show its progress."""
-    job = jobs.create(db.session, kind, current_user, params, total=total)
-    job.runner = execute.runner_name()  # the page tells a queued CLI job how to run it
-    audit.record("batch.start", "job", job.id, summary, {"kind": kind, "campaign": campaign_id})
-    db.session.commit()
-    execute.dispatch(job.id)
-    return redirect(url_for("batch.job", job_id=job.id), 303)
 
 
 @bp.route("/reports/issue-approved", methods=["POST"])

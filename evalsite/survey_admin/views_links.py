@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,10 +12,8 @@ from .. import audit, confirm
 from ..access import enterprise_or_403, roles_required, scope_enterprises
 from ..db import db
 from ..models import Enterprise
-from ..pdf.ballots import render_ballots
-from ..pdf.data import BallotSheetData, PosterData
-from ..pdf.poster import render_poster
 from ..survey_data import store as svc
+from ..survey_data.printing import ballots_pdf, poster_pdf
 from .blueprint import bp
 from .forms import ActionForm, BallotForm, LinkSettingsForm
 from .views_surveys import MANAGERS, campaign_or_404, link_or_404, runs_link
@@ -140,10 +138,7 @@ def qr_svg(link_id: int):
 @roles_required(*MANAGERS)
 def poster(link_id: int):
     link = link_or_404(link_id)
-    pdf = render_poster(PosterData(enterprise_name=link.enterprise.name, audience=link.audience,
-                                   url=svc.public_url(link.token), short_url=svc.short_url(link.token),
-                                   campaign_name=link.campaign.name, deadline=link.closes_on or link.campaign.end_date,
-                                   issuing_body=current_app.config.get("ISSUING_BODY", "")))
+    pdf = poster_pdf(link)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"poster-{link.audience}-{link_id}.pdf")
 
 
@@ -159,7 +154,6 @@ def ballots(link_id: int):
         flash("；".join(e for errs in form.errors.values() for e in errs) or "请求无效", "error")
         return _back(link), 303
     codes = svc.issue_ballots(db.session, link, form.count.data)
-    pdf = render_ballots(BallotSheetData(enterprise_name=link.enterprise.name, url=svc.public_url(link.token),
-                                         codes=codes, campaign_name=link.campaign.name, audience=link.audience))
+    pdf = ballots_pdf(link, codes)
     audit.record("survey.ballots", "survey_link", link.id, f"生成一次性作答码 {len(codes)} 个")
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"ballots-{link_id}.pdf")

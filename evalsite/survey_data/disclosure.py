@@ -45,8 +45,16 @@ def can_manage(user, enterprise) -> bool:
 
 
 def runs_link(user, enterprise, audience: str) -> bool:
-    """Whether the account runs this questionnaire's link (the policy's ``run_link``) for this enterprise."""
+    """Whether the account runs this questionnaire's link (the policy's ``run_link``): used by pages and batches."""
     return can_manage(user, enterprise) and grant_for(user, audience).run_link
+
+
+def run_link_refusal(user, audience: str) -> str:
+    """Why the account does not run this questionnaire's link (Chinese)."""
+    try:
+        return disclosure.reason(viewer_of(user), audience, "run_link")
+    except disclosure.Refused as exc:
+        return exc.message
 
 
 def operator_grant(audience: str) -> Grant:

@@ -33,8 +33,20 @@ ROUTES = [
          "POST", note="nothing ticked"),
     Case("batch.issue_approved", lambda w: f"/batch/reports/issue-approved?campaign={w.campaign.id}",
          exp(district_other=409, city=409), "POST", note="no approved report"),
+    Case("batch.assign_form", lambda w: f"/batch/assign?campaign={w.campaign.id}", exp(district_other=200)),
+    Case("batch.assign", lambda w: f"/batch/assign?campaign={w.campaign.id}", exp(district_other=400, city=400),
+         "POST", note="no evaluator chosen"),
+    Case("batch.posters", lambda w: f"/batch/posters?campaign={w.campaign.id}",
+         exp(ent_a=303, ent_b=303, district_other=303, city=400), "POST",
+         note="an enterprise: its own posters; a district: its own; the city must choose a district"),
+    Case("batch.survey_export", lambda w: f"/batch/survey-export?campaign={w.campaign.id}",
+         exp(district_other=303, city=303), "POST", note="rows only for administrators (the disclosure policy)"),
+    Case("batch.tables_export", lambda w: f"/batch/tables-export?campaign={w.campaign.id}",
+         exp(district_other=303, city=303), "POST"),
 ]
 
 
-def test_batch_routes_by_role(app, world, session):
+def test_batch_routes_by_role(app, world, session, tmp_path):
+    app.config["STORAGE_DIR"] = str(tmp_path / "files")
+    app.config["JOB_RUNNER"] = "cli"  # the matrix checks who may start a job; the jobs stay queued
     assert_matrix(app, world, session, ROUTES)
