@@ -121,6 +121,8 @@ def app_config(database_url, tmp_path, storage_config):
         "RATELIMIT_ENABLED": False,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "REDIS_URL": None,
+        # batch jobs stay queued unless a test asks for the thread runner (no thread outlives its test)
+        "JOB_RUNNER": "cli",
         "PUBLIC_BASE_URL": "http://localhost",
         "SERVER_NAME": None,
     }

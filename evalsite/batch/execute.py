@@ -43,7 +43,11 @@ def run_job(job_id: int, runner: str) -> Optional[Job]:
         jobs.finish(session, job, ctx.summary)
     except Exception:  # noqa: BLE001 - the row must say it failed
         log.exception("job %s (%s) failed", job_id, job.kind)
-        jobs.fail(session, job_id)
+        try:
+            jobs.fail(session, job_id)
+        except Exception:  # noqa: BLE001 - the database itself is failing; the log has it
+            log.exception("job %s: could not record the failure", job_id)
+            session.rollback()
     return session.get(Job, job_id)
 
 

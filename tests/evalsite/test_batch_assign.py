@@ -11,6 +11,12 @@ from evalsite.batch.assign_plan import balance
 from evalsite.models import ConflictDeclaration, EvaluatorAssignment, Job
 
 WAIT = 60
+
+
+@pytest.fixture(autouse=True)
+def thread_runner(app):
+    """These tests run their jobs in a thread of the app (the suite's default leaves jobs queued)."""
+    app.config["JOB_RUNNER"] = "thread"
 TOKEN = re.compile(r'name="confirm" value="([0-9a-f]+)"')
 
 

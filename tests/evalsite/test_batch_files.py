@@ -18,6 +18,12 @@ from tests.evalsite.test_survey_results import add
 WAIT = 60
 
 
+@pytest.fixture(autouse=True)
+def thread_runner(app):
+    """These tests run their jobs in a thread of the app (the suite's default leaves jobs queued)."""
+    app.config["JOB_RUNNER"] = "thread"
+
+
 @pytest.fixture
 def files(app, tmp_path):
     app.config["STORAGE_DIR"] = str(tmp_path / "files")

@@ -15,6 +15,12 @@ from tests.evalsite.test_reports_workflow import make_result, today  # noqa: F40
 WAIT = 60  # seconds: every wait for a job is bounded
 
 
+@pytest.fixture(autouse=True)
+def thread_runner(app):
+    """These tests run their jobs in a thread of the app (the suite's default leaves jobs queued)."""
+    app.config["JOB_RUNNER"] = "thread"
+
+
 def _drafts(app, world, session, drafters):
     """One draft per enterprise, drafted by the given user (by world attribute name)."""
     from evalsite.db import db
