@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .db import writing
+from .domain_errors import DomainError
 from .models import Job, User
 from .models.base import utcnow
 
@@ -36,12 +37,10 @@ ITEM_FAILED = "处理该项时出错，该项未做任何修改。"
 MAX_REFUSALS_KEPT = 2000
 
 
-class Refused(Exception):
+class Refused(DomainError):
     """This item may not be done by this person (or is in the wrong state); the message is Chinese."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    status = 403
 
 
 def fingerprint(*parts) -> str:
@@ -124,8 +123,6 @@ class Context:
     @contextlib.contextmanager
     def item(self, label: str):
         """Do one item: committed with the progress, or rolled back and listed as refused with the reason."""
-        from .four_eyes import FourEyesRefused
-
         it = Item(label)
         try:
             with writing():
@@ -133,7 +130,7 @@ class Context:
                 self.job.done = (self.job.done or 0) + 1
                 self.job.summary = dict(self.summary)
                 self.session.commit()
-        except (Refused, FourEyesRefused) as exc:
+        except DomainError as exc:  # Refused, four eyes, a state conflict, bad input: listed with the reason
             self._refused(it.label, exc.message)
         except Exception:  # noqa: BLE001 - one broken item never stops the others
             log.exception("job %s: item %s failed", self.job.id, it.label)

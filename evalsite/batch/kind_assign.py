@@ -32,10 +32,7 @@ class Assign:
                 item.label = f"{ent.name} → {evaluator.display_name if evaluator else '（评估员不存在）'}"
                 if evaluator is None:
                     raise Refused("评估员账号不存在。")
-                try:
-                    service.assign(ctx.session, campaign, ent, evaluator, ctx.user)
-                except service.Invalid as exc:
-                    raise Refused(str(exc)) from None
+                service.assign(ctx.session, campaign, ent, evaluator, ctx.user)  # its refusals: DomainError
                 ctx.count("assigned")
 
     @staticmethod

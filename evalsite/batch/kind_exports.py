@@ -22,7 +22,6 @@ from ..reports import tables as S
 from ..reports import views_exports as exports
 from ..survey_data import exports as ex
 from ..survey_data import releases
-from ..survey_data.aggregates import live_counts
 from ..survey_data import store
 from ..survey_data.disclosure import grant_for
 from .marks import day, table_marks
@@ -54,7 +53,7 @@ class SurveyXlsx:
     def run(ctx) -> None:
         campaign = ctx.session.get(Campaign, ctx.params["campaign_id"])
         ids = visible_enterprise_ids(ctx.user, campaign.id)
-        releases.refresh(ctx.session, campaign.id, live_counts(ctx.session, campaign.id, ids), ids)  # as the pages do
+        releases.refresh(ctx.session, campaign.id, store.response_counts(ctx.session, campaign.id, ids), ids)  # as the pages do
         ctx.session.rollback()  # a new read, to see the releases just made
         campaign = ctx.session.get(Campaign, ctx.params["campaign_id"])
         fp = survey_fingerprint(ctx.session, ctx.user, ctx.params)  # of what this file is built from

@@ -19,12 +19,12 @@ def start(kind: str, params: dict, summary: str, campaign_id: Optional[int], tot
         if cached is not None:
             audit.record("batch.cached", "job", cached.id, summary + "（数据未变化，使用已生成的文件）",
                          {"kind": kind, "campaign": campaign_id})
-            db.session.commit()
+            db.session.commit()  # as any successful POST (the audit entry of the cached answer)
             flash("数据自上次生成后没有变化，直接提供已生成的文件。", "success")
             return redirect(url_for("batch.job", job_id=cached.id), 303)
     job = jobs.create(db.session, kind, current_user, params, total=total, fingerprint=fingerprint)
     job.runner = execute.runner_name()  # the page tells a queued CLI job how to run it
     audit.record("batch.start", "job", job.id, summary, {"kind": kind, "campaign": campaign_id})
-    db.session.commit()
+    db.session.commit()  # the runner (a thread, an RQ worker) reads the row in a session of its own
     execute.dispatch(job.id)
     return redirect(url_for("batch.job", job_id=job.id), 303)

@@ -15,7 +15,7 @@ from ..db import db
 from ..errors import abort_zh
 from ..inputs import form_int
 from ..models import ReportingUnit
-from ..survey_data import aggregates, releases
+from ..survey_data import releases, store
 from ..survey_data import disclosure as policy
 from ..access import visible_enterprise_ids
 from . import kind_exports, kind_posters
@@ -81,7 +81,7 @@ def survey_export():
     ids = visible_enterprise_ids(current_user, campaign.id)
     params = {"campaign_id": campaign.id, "audiences": audiences}
     # a release due first is made by the job (a POST may not open the extra write transactions it takes)
-    due = releases.due(aggregates.live_counts(db.session, campaign.id, ids), releases.latest(db.session, campaign.id, ids))
+    due = releases.due(store.response_counts(db.session, campaign.id, ids), releases.latest(db.session, campaign.id, ids))
     fp = None if due else kind_exports.survey_fingerprint(db.session, current_user, params)
     return start("survey.xlsx", params, "导出去标识化答卷（Excel，后台生成）", campaign.id, fingerprint=fp)
 

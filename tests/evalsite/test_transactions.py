@@ -120,7 +120,10 @@ COMMITTING_MODULES = {
     "audit.py": "record_apart: a refusal is audited in a session of its own",
     "auth/sessions.py": "a read request touches its server-side session in a short transaction of its own",
     "cli.py": "commands are not requests",
-    "jobs.py": "the batch renderer commits each issue (not a request)",
+    "jobs.py": "a batch job (not a request) commits each item with its progress, so an interruption loses nothing",
+    "reports/batch.py": "the batch renderer commits each issue (not a request)",
+    "batch/cli.py": "commands are not requests",
+    "batch/starting.py": "the job row is committed before a runner (thread, RQ worker) may read it",
     "survey_data/submit.py": "the public answer path commits itself (idempotent insert, the hot path)",
     "survey_data/releases.py": "each release is made in a session of its own",
 }
