@@ -1,7 +1,7 @@
 """jobs: background batch work with progress, refusals and the finished file's storage key
 
 Revision ID: 5a1c0e7d9b32
-Revises: 3c9e1a7b5d20
+Revises: 01ca9dcd2eaa
 Create Date: 2026-12-01 13:40:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '5a1c0e7d9b32'
-down_revision = '3c9e1a7b5d20'
+down_revision = '01ca9dcd2eaa'
 branch_labels = None
 depends_on = None
 
