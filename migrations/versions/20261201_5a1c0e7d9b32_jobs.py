@@ -1,7 +1,7 @@
 """jobs: background batch work with progress, refusals and the finished file's storage key
 
 Revision ID: 5a1c0e7d9b32
-Revises: 01ca9dcd2eaa
+Revises: 5a1c0e7d9b42
 Create Date: 2026-12-01 13:40:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '5a1c0e7d9b32'
-down_revision = '01ca9dcd2eaa'
+down_revision = '5a1c0e7d9b42'
 branch_labels = None
 depends_on = None
 
