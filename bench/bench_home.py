@@ -56,17 +56,21 @@ def build(session, n: int, rng: random.Random):
         report = Report(campaign_id=campaign.id, enterprise_id=ent.id, number=f"BENCH-{i:05d}")
         session.add(report)
         session.flush()
-        session.add(ReportVersion(report_id=report.id, version=1, data={},
-                                  status=rng.choice(["draft", "approved", "issued", "returned"])))
+        status = rng.choice(["draft", "approved", "returned"])  # the schema's state rules: approved => dated
+        session.add(ReportVersion(report_id=report.id, version=1, data={}, status=status,
+                                  approved_at=dt.datetime(2021, 5, 1) if status == "approved" else None))
         for k in range(5):
+            status = rng.choice(["open", "submitted", "returned"])
             session.add(RectificationItem(report_id=report.id, campaign_id=campaign.id, enterprise_id=ent.id,
                                           code=f"P-PROC-0{k + 1}", subject="", title=f"问题{k}",
                                           owner=rng.choice(["职工方", "企业方", "双方"]),
                                           deadline=dt.date(2021, 6, 1) + dt.timedelta(days=rng.randrange(-60, 60)),
-                                          status=rng.choice(["open", "submitted", "returned", "accepted"])))
+                                          status=status, returned_count=int(status == "returned"),
+                                          measures="已整改" if status != "open" else None,
+                                          submitted_at=dt.datetime(2021, 5, 1) if status != "open" else None))
         for k in range(2):
             session.add(EvidenceRequest(campaign_id=campaign.id, enterprise_id=ent.id, indicator="B3", message="请补充",
-                                        status=rng.choice(["open", "answered"]), due_date=dt.date(2021, 5, 1)))
+                                        status="open", due_date=dt.date(2021, 5, 1)))
     ent_user = User(username="ent", password_hash=pw, role="enterprise", enterprise_id=first.id, side="union",
                     display_name="企")
     session.add(ent_user)
