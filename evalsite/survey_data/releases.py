@@ -83,22 +83,51 @@ def release(session: Session, campaign_id: int, enterprise_id: int, audience: st
     scope = (Submission.campaign_id == campaign_id, Submission.enterprise_id == enterprise_id,
              Submission.audience == audience)
     previous = latest(session, campaign_id, [enterprise_id]).get((enterprise_id, audience), NOTHING)
-    waiting = session.scalars(select(Submission.id).where(*scope, Submission.release_no.is_(None))).all()
+    waiting = session.execute(select(Submission.id, Submission.definition_hash, Submission.answers)
+                              .where(*scope, Submission.release_no.is_(None))).all()
     if not disclosure.release_due(previous.answers + len(waiting), previous.answers):
         return 0
     number = previous.number + 1
-    session.execute(update(Submission).where(Submission.id.in_(waiting)).values(release_no=number)
+    session.execute(update(Submission).where(Submission.id.in_([row.id for row in waiting])).values(release_no=number)
                     .execution_options(synchronize_session=False))
+    # the counts are additive: the previous release's plus the new batch's, so a release costs its batch,
+    # not every answer the enterprise ever gave (it runs after every fifth answer on the public path)
     groups: dict = defaultdict(list)
-    for digest, answers in session.execute(select(Submission.definition_hash, Submission.answers)
-                                           .where(*scope, Submission.release_no.is_not(None))):
+    for _, digest, answers in waiting:
         groups[digest].append(answers or {})
-    counts = {digest: version_counts(session, digest, sets) for digest, sets in groups.items()}
+    counts = add_counts(previous.counts, {digest: version_counts(session, digest, sets)
+                                          for digest, sets in groups.items()})
     session.add(SurveyRelease(campaign_id=campaign_id, enterprise_id=enterprise_id, audience=audience,
-                              number=number, answers=sum(len(s) for s in groups.values()),
+                              number=number, answers=previous.answers + len(waiting),
                               released_on=today or local_today(), counts=counts))
     session.flush()
     return number
+
+
+def _in_order(first: dict, second: dict) -> list:
+    return list(dict.fromkeys([*first, *second]))
+
+
+def add_counts(earlier: dict, batch: dict) -> dict:
+    """The cumulative counts of two releases' worth of answers ({hash: version counts}, see SurveyRelease)."""
+    out: dict = {}
+    for digest in _in_order(earlier, batch):  # keys keep their order: pages list rates and questions in it
+        a = earlier.get(digest) or {"answers": 0, "rates": {}, "questions": {}}
+        b = batch.get(digest) or {"answers": 0, "rates": {}, "questions": {}}
+        rates = {key: [sum(pair[0] for pair in both), sum(pair[1] for pair in both)]
+                 for key in _in_order(a["rates"], b["rates"])
+                 for both in [[p for p in (a["rates"].get(key), b["rates"].get(key)) if p]]}
+        questions: dict = {}
+        for code in _in_order(a["questions"], b["questions"]):
+            answered, tally = 0, {}
+            for entry in (a["questions"].get(code), b["questions"].get(code)):
+                if entry:
+                    answered += entry[0]
+                    for value, count in entry[1].items():
+                        tally[value] = tally.get(value, 0) + count
+            questions[code] = [answered, tally]
+        out[digest] = {"answers": a["answers"] + b["answers"], "rates": rates, "questions": questions}
+    return out
 
 
 def due(live: dict, published: dict) -> list[Key]:
@@ -172,5 +201,5 @@ def released_answer_sets(session: Session, campaign_id: int, enterprise_id: int,
     return groups
 
 
-__all__ = ["AUDIENCE_CODES", "NOTHING", "Published", "after_answer", "due", "latest", "refresh", "refresh_all", "release",
+__all__ = ["AUDIENCE_CODES", "NOTHING", "Published", "add_counts", "after_answer", "due", "latest", "refresh", "refresh_all", "release",
            "released_answer_sets", "version_counts"]

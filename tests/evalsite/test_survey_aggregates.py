@@ -250,3 +250,28 @@ def test_a_small_enterprise_cannot_be_recovered_from_the_district_total(app, ses
     assert district["worker"]["n"] == alone["worker"]["n"] == 55
     assert district["worker"]["rates"] == alone["worker"]["rates"]
     assert district["worker"]["left_out"] == 2
+
+
+def test_a_release_adds_its_batch_to_the_previous_counts_exactly_as_a_recount(app, session, world):
+    """Releases count only their new batch (they run after every fifth answer): the cumulative counts equal
+    the counts of every published answer recomputed from scratch, release after release, over two versions."""
+    make_links(app, session, world)
+    rng = random.Random(11)
+    campaign = session.get(Campaign, world.campaign.id)
+    text = (DEFINITIONS_DIR / "worker.yaml").read_text(encoding="utf-8").replace("您的岗位类别", "您的岗位")
+    with app.app_context():
+        v2 = svc.store_definition(session, text, "v2.yaml")
+        v1 = svc.pinned_definition(session, campaign, "worker")
+    session.commit()
+    for step, (definition, count) in enumerate([(v1, 7), (v1, 5), (v2, 6), (v1, 3), (v2, 4)]):
+        add(session, campaign, world.ent_a, definition, count, rng)
+        with app.app_context():
+            releases.refresh_all(session, campaign.id)
+        session.rollback()
+        last = session.scalars(select(SurveyRelease).where(SurveyRelease.enterprise_id == world.ent_a.id)
+                               .order_by(SurveyRelease.number.desc())).first()
+        with app.app_context():
+            sets = releases.released_answer_sets(session, campaign.id, world.ent_a.id, "worker", last.number)
+            recount = {digest: releases.version_counts(session, digest, s) for digest, s in sets.items()}
+        assert last.counts == recount, f"step {step}"
+        assert last.answers == sum(len(s) for s in sets.values())
