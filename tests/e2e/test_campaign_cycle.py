@@ -7,7 +7,8 @@ and submits; the evaluator drafts the report; the city returns it once; the eval
 resubmits; the city approves; the district issues; the enterprise answers a rectification
 item; the district accepts it. Every step is clicked on the page the user sees (JavaScript
 off, so the confirmation pages are exercised), and the clicks per task are printed for the
-closing note (run with ``-s``).
+closing note (run with ``-s``). Each party is told in the inbox and by e-mail (a local SMTP
+server), and the reviewer reaches the answer waiting for acceptance from the home page's to-do.
 """
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from evalsite.models import Assessment, EscalationLetter, RectificationItem, ReportVersion
+from evalsite.models import Assessment, EscalationLetter, Message, RectificationItem, ReportVersion, User
 from tests.conftest import PASSWORD
+from tests.evalsite.test_inbox import app_config, smtp  # noqa: F401  (mail settings and the local SMTP server)
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("SCREENSHOT_DIR")
@@ -85,11 +87,13 @@ def _fill_self_assessment(walk: Walk, low: set[str]) -> None:
             break
 
 
-def test_a_whole_campaign_cycle_as_every_role(app, session, factory, world, server, browser):
+def test_a_whole_campaign_cycle_as_every_role(app, session, factory, world, server, browser, smtp):  # noqa: F811
     app.config["TODAY"] = None
     ent = world.ent_a2
     factory.user("ent_a2_union", "enterprise", enterprise=ent, side="union")
     factory.user("ent_a2_mgmt", "enterprise", enterprise=ent, side="management")
+    for user in session.scalars(select(User)):
+        user.email = f"{user.username}@example.cn"
     session.commit()
     walk = Walk(browser, server)
 
@@ -205,8 +209,9 @@ def test_a_whole_campaign_cycle_as_every_role(app, session, factory, world, serv
     walk.page.fill('textarea[name="measures"]', "已于本月召开职工代表大会补正书面要约，附会议纪要。")
     walk.click('button:has-text("提交验收")')
     walk.see("已提交，等待验收")
-    walk.as_user("district_a", "验收整改")
-    walk.page.goto(f"{server}/reports/items/{item.id}")
+    walk.as_user("district_a", "验收整改")  # from the home page's to-do, not a typed address
+    walk.click("text=待验收的整改答复")
+    walk.click(f'a[href*="/reports/items/{item.id}"]')
     walk.page.select_option('select[name="action"]', "accept")
     walk.click('form[action$="/review"] button:has-text("提交")')
     walk.see("已验收通过")
@@ -221,5 +226,18 @@ def test_a_whole_campaign_cycle_as_every_role(app, session, factory, world, serv
     assert item.status == "accepted"
     letter = session.scalar(select(EscalationLetter))
     assert letter.is_issued and letter.approved_by_id == world.city.id and letter.number
+    # every party was told, in the inbox and by e-mail
+    told = {(m.recipient_id, m.kind) for m in session.scalars(select(Message))}
+    users = {u.username: u for u in session.scalars(select(User))}
+    expected = [("evaluator", "assignment"), ("ent_a2_union", "returned"), ("evaluator", "returned"),
+                ("evaluator", "approved"), ("ent_a2_union", "issued"), ("ent_a2_mgmt", "issued"),
+                ("district_a", "rectification_answer"), ("ent_a2_union", "accepted")]
+    missing = [(name, kind) for name, kind in expected if (users[name].id, kind) not in told]
+    assert not missing, f"not told: {missing}"
+    mailed = {address for rcpt, _ in smtp.mails for address in rcpt}
+    assert {f"{name}@example.cn" for name, _ in expected} <= mailed
+    walk.as_user("ent_a2_union", "收件箱")
+    walk.click("a.inbox-link")
+    walk.see("报告")
     print("\nclicks per task:", dict(walk.clicks))
     walk.context.close()
