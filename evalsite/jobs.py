@@ -12,11 +12,14 @@ A finished file goes into the storage (``evalsite.storage.current_storage``);
 its job row keeps the key and the *fingerprint* of the inputs it was built from
 (for example the release numbers of the answers it reads). A later request with
 the same fingerprint gets the stored file at once (``reuse``); changed data
-gives another fingerprint and so a new file.
+gives another fingerprint and so a new file. A file is kept ``JOB_FILE_DAYS``
+after its job finished; then ``flask storage-gc`` clears the row's key and
+deletes the file once no row refers to it (``evalsite/storage_gc.py``).
 """
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -65,14 +68,17 @@ def reuse(session: Session, kind: str, user: User, params: dict, fp: str) -> Opt
     file is never handed to someone who could not have built it. Returns a new
     row, already finished, pointing at the stored file; None when there is none.
     """
-    from .storage import StorageError, current_storage
+    from .storage import StorageError, current_storage, verify
 
+    # a source with an hour left before its file expires (``flask storage-gc``), so the reuse never races the expiry
+    fresh = utcnow() - dt.timedelta(days=float(current_app.config.get("JOB_FILE_DAYS") or 7), hours=-1)
     source = session.scalar(select(Job).where(Job.kind == kind, Job.fingerprint == fp, Job.status == "finished",
-                                              Job.result_key.is_not(None)).order_by(Job.id.desc()).limit(1))
+                                              Job.result_key.is_not(None), Job.finished_at >= fresh)
+                            .order_by(Job.id.desc()).limit(1))
     if source is None:
         return None
     try:
-        current_storage().get(source.result_key)  # gone or damaged: build it again
+        verify(current_storage(), source.result_key)  # gone or damaged: build it again
     except StorageError:
         return None
     now = utcnow()

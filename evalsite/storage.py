@@ -13,7 +13,14 @@ that wrote it. ``STORAGE_URL`` chooses the backend:
 Objects are content-addressed: ``put`` returns the SHA-256 of the bytes, which is
 also their key, so storing the same file twice keeps one copy and a reader can
 check what it got. ``get`` verifies the hash and raises ``StorageCorrupt`` when
-the bytes do not match.
+the bytes do not match; ``open`` gives the raw stream for a reader that copies a
+large file in chunks and checks the hash itself (``copy_verified``: the download
+spools it, so no download holds a whole file in memory).
+
+Putting bytes that are already stored refreshes the object's age, so
+``flask storage-gc`` (``evalsite/storage_gc.py``), which deletes only objects
+no row refers to *and* older than its grace period, never takes a file an
+upload is about to refer to again.
 
 A row that owns a file keeps only its SHA-256 (with the name, type and size it
 needs); ``evalsite/downloads.py`` has the one download response every view uses, and
@@ -22,62 +29,20 @@ kept before this interface into the configured store.
 """
 from __future__ import annotations
 
-import hashlib
-import io
+import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Optional, Protocol
+from typing import BinaryIO, Iterator, Optional
 from urllib.parse import urlparse
 
-
-class StorageError(Exception):
-    """A file could not be stored or read."""
-
-
-class StorageMissing(StorageError):
-    """No object under that key."""
+from .storage_base import (CHUNK, Storage, StorageCorrupt, StorageError, StorageMissing,  # noqa: F401
+                           StoredObject, _check_key, _is_key, _Sweeping, _verified, copy_verified, sha256_hex,
+                           verify)
+from .storage_s3 import S3Storage
 
 
-class StorageCorrupt(StorageError):
-    """The stored bytes no longer hash to their key."""
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _check_key(key: str) -> str:
-    if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
-        raise StorageError(f"不是 SHA-256 键：{key!r}")
-    return key
-
-
-class Storage(Protocol):
-    """What every backend offers."""
-
-    def put(self, data: bytes) -> str: ...
-    def get(self, key: str) -> bytes: ...
-    def open(self, key: str) -> io.BytesIO: ...
-    def exists(self, key: str) -> bool: ...
-    def delete(self, key: str) -> None: ...
-    def sweep(self, older_than_seconds: float) -> int: ...
-    def download_url(self, key: str, filename: str, content_type: str, seconds: int = 300) -> Optional[str]: ...
-
-
-def _verified(key: str, data: bytes) -> bytes:
-    if sha256_hex(data) != key:
-        raise StorageCorrupt(f"文件内容与其 SHA-256 不符：{key}")
-    return data
-
-
-class _Opening:
-    def open(self, key: str) -> io.BytesIO:
-        """A file object over the verified bytes (a file is at most a few MB: uploads are capped at 10 MB)."""
-        return io.BytesIO(self.get(key))
-
-
-class LocalStorage(_Opening):
+class LocalStorage(_Sweeping):
     """Objects as files ``<root>/<k[:2]>/<key>``, written atomically (temp file, then rename)."""
 
     def __init__(self, root: str | os.PathLike):
@@ -91,6 +56,8 @@ class LocalStorage(_Opening):
         key = sha256_hex(data)
         path = self._path(key)
         if path.exists():
+            with contextlib.suppress(OSError):
+                os.utime(path)  # younger again: the garbage collection's grace period covers the new reference
             return key
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -110,6 +77,13 @@ class LocalStorage(_Opening):
         except FileNotFoundError:
             raise StorageMissing(key) from None
 
+    def open(self, key: str) -> BinaryIO:
+        """The file itself, unverified: read it through ``copy_verified``."""
+        try:
+            return open(self._path(key), "rb")
+        except FileNotFoundError:
+            raise StorageMissing(key) from None
+
     def exists(self, key: str) -> bool:
         return self._path(key).exists()
 
@@ -119,132 +93,31 @@ class LocalStorage(_Opening):
         except FileNotFoundError:
             pass
 
-    def sweep(self, older_than_seconds: float) -> int:
-        """Delete objects older than that (only ever called on a scratch area); returns how many."""
-        import time
-
-        cutoff, gone = time.time() - older_than_seconds, 0
+    def objects(self) -> Iterator[StoredObject]:
+        """Every object of this folder (not of an area below it)."""
         for path in self.root.glob("??/*"):
-            try:
-                if len(path.name) == 64 and path.stat().st_mtime < cutoff:
-                    path.unlink()
-                    gone += 1
-            except OSError:
-                pass
-        return gone
+            if _is_key(path.name) and path.parent.name == path.name[:2]:
+                try:
+                    st = path.stat()
+                except OSError:
+                    continue
+                yield StoredObject(path.name, st.st_size, st.st_mtime)
+
+    def delete_if_older(self, key: str, before: float) -> Optional[int]:
+        """Delete the object if it was last written before ``before`` (checked again now); its size, or None."""
+        path = self._path(key)
+        try:
+            st = path.stat()
+            if st.st_mtime >= before:
+                return None
+            path.unlink()
+        except FileNotFoundError:
+            return None
+        return st.st_size
 
     def download_url(self, key, filename, content_type, seconds=300):
         """A local folder has no URL of its own: the application streams the bytes."""
         return None
-
-
-class S3Storage(_Opening):
-    """Objects in an S3-compatible bucket under ``<prefix>/<key>``."""
-
-    def __init__(self, bucket: str, prefix: str = "", *, endpoint_url=None, region=None,
-                 access_key=None, secret_key=None, client=None):
-        if client is None:
-            import boto3
-            from botocore.config import Config
-
-            client = boto3.client(
-                "s3", endpoint_url=endpoint_url or None, region_name=region or "us-east-1",
-                aws_access_key_id=access_key or None, aws_secret_access_key=secret_key or None,
-                config=Config(signature_version="s3v4", retries={"max_attempts": 3, "mode": "standard"},
-                              s3={"addressing_style": "path"}),
-            )
-        self.client = client
-        self.bucket = bucket
-        self.prefix = prefix.strip("/")
-
-    def _name(self, key: str) -> str:
-        key = _check_key(key)
-        return f"{self.prefix}/{key}" if self.prefix else key
-
-    def _missing(self, exc) -> bool:
-        code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
-        return code in {"404", "NoSuchKey", "NotFound"}
-
-    def put(self, data: bytes) -> str:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        key = sha256_hex(data)
-        if not self.exists(key):
-            try:
-                self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data,
-                                       Metadata={"sha256": key})
-            except (BotoCoreError, ClientError) as exc:
-                raise StorageError(str(exc)) from exc
-        return key
-
-    def get(self, key: str) -> bytes:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        name = self._name(key)
-        try:
-            obj = self.client.get_object(Bucket=self.bucket, Key=name)
-            data = obj["Body"].read()
-        except ClientError as exc:
-            if self._missing(exc):
-                raise StorageMissing(key) from None
-            raise StorageError(str(exc)) from exc
-        except BotoCoreError as exc:
-            raise StorageError(str(exc)) from exc
-        return _verified(key, data)
-
-    def exists(self, key: str) -> bool:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        name = self._name(key)
-        try:
-            self.client.head_object(Bucket=self.bucket, Key=name)
-            return True
-        except ClientError as exc:
-            if self._missing(exc):
-                return False
-            raise StorageError(str(exc)) from exc
-        except BotoCoreError as exc:
-            raise StorageError(str(exc)) from exc
-
-    def delete(self, key: str) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        name = self._name(key)
-        try:
-            self.client.delete_object(Bucket=self.bucket, Key=name)
-        except (BotoCoreError, ClientError) as exc:
-            raise StorageError(str(exc)) from exc
-
-    def sweep(self, older_than_seconds: float) -> int:
-        """Delete objects under the prefix older than that (only ever called on a scratch area)."""
-        import datetime as dt
-
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=older_than_seconds)
-        gone = 0
-        try:
-            pages = self.client.get_paginator("list_objects_v2").paginate(
-                Bucket=self.bucket, Prefix=f"{self.prefix}/" if self.prefix else "")
-            for page in pages:
-                for obj in page.get("Contents", []):
-                    name = obj["Key"].rpartition("/")[2]
-                    if len(name) == 64 and obj["Key"] == self._name(name) and obj["LastModified"] < cutoff:
-                        self.client.delete_object(Bucket=self.bucket, Key=obj["Key"])
-                        gone += 1
-        except (BotoCoreError, ClientError) as exc:
-            raise StorageError(str(exc)) from exc
-        return gone
-
-    def download_url(self, key, filename, content_type, seconds=300):
-        """A short-lived signed URL that makes the store answer as an attachment."""
-        from urllib.parse import quote
-
-        return self.client.generate_presigned_url(
-            "get_object", ExpiresIn=seconds,
-            Params={"Bucket": self.bucket, "Key": self._name(key), "ResponseContentType": content_type,
-                    "ResponseContentDisposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
-        )
 
 
 def storage_from_settings(settings: dict, area: str = "") -> Storage:

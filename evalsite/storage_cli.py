@@ -1,4 +1,5 @@
-"""``flask storage-migrate``: copy files kept before the file store (or in another folder) into it.
+"""``flask storage-migrate`` copies files kept before the file store (or in another folder) into it;
+``flask storage-gc`` deletes the stored files no row refers to (the rules are in ``evalsite/storage_gc.py``).
 
 Evidence uploaded before ``evalsite/storage.py`` lived as ``UPLOAD_DIR/<stored_name>``; a site moving from
 the local folder to S3 has every object in ``STORAGE_DIR``. The command walks every row that refers to a
@@ -117,5 +118,54 @@ def storage_migrate(upload_dir, from_dir):
         raise SystemExit(1)
 
 
+def _size(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} 字节"
+
+
+@click.command("storage-gc")
+@click.option("--older-than", "older_than", type=click.FloatRange(min=1), default=24.0, show_default=True,
+              help="只删除早于这么多小时写入、且没有任何记录引用的文件（上传先存文件后提交记录，故至少 1 小时）")
+@click.option("--scratch-older-than", "scratch_older_than", type=click.FloatRange(min=1), default=None,
+              help="暂存区（待确认的导入文件）删除早于这么多小时的文件（默认 24）")
+@click.option("--job-file-days", "job_days", type=click.FloatRange(min=1), default=None,
+              help="批量任务的文件在任务完成后保留的天数（默认 JOB_FILE_DAYS，7 天）")
+@click.option("--dry-run", is_flag=True, help="只列出将删除的文件，不做任何修改")
+@click.option("--force", is_flag=True, help="没有任何记录引用文件时也删除（空数据库或换了数据库时请勿使用）")
+@with_appcontext
+def storage_gc(older_than, scratch_older_than, job_days, dry_run, force):
+    """删除没有任何记录引用、且已过宽限期的存储文件；过期的批量任务文件与暂存区的旧文件一并清理。"""
+    from . import storage_gc as gc
+    from .db import db
+    from .storage import scratch_storage
+
+    job_days = job_days or float(current_app.config.get("JOB_FILE_DAYS") or 7)
+    before = gc.job_files_before(job_days)
+    try:
+        expired = gc.expire_job_files(db.session, before, dry_run=dry_run)
+        db.session.commit()  # a command, not a request: the expired keys are forgotten before their files go
+        referenced = gc.referenced_keys(db.session, jobs_expiring_before=before if dry_run else None)
+        db.session.rollback()  # ends the read
+        kept = gc.collect(current_storage(), referenced, older_than, dry_run=dry_run, force=force)
+        scratch = gc.collect(scratch_storage(), set(), scratch_older_than or gc.SCRATCH_HOURS,
+                             dry_run=dry_run, force=True)
+    except gc.NothingReferenced as exc:
+        raise click.ClickException(str(exc)) from exc
+    except StorageError as exc:
+        raise click.ClickException(f"文件存储无法访问：{exc}") from exc
+    verb = "将删除" if dry_run else "删除"
+    click.echo(f"{'（演练，未做任何修改）' if dry_run else ''}批量任务文件过期 {expired} 个（保留 {job_days:g} 天）")
+    click.echo(f"文件存储共 {kept.objects} 个：被引用 {kept.referenced}，未引用但未满 {older_than:g} 小时 {kept.young}，"
+               f"{verb} {kept.deleted}（{_size(kept.freed)}）")
+    click.echo(f"暂存区共 {scratch.objects} 个：{verb} {scratch.deleted}（{_size(scratch.freed)}）")
+    if dry_run:
+        for key, size in kept.keys:
+            click.echo(f"  {verb}：{key}（{_size(size)}）")
+        for key, size in scratch.keys:
+            click.echo(f"  {verb}（暂存区）：{key}（{_size(size)}）")
+        if kept.deleted > len(kept.keys) or scratch.deleted > len(scratch.keys):
+            click.echo(f"  …… 只列出前 {gc.KEYS_LISTED} 个")
+
+
 def register_cli(app) -> None:
     app.cli.add_command(storage_migrate)
+    app.cli.add_command(storage_gc)

@@ -1,17 +1,15 @@
 """The progress page of a job (meta refresh and a small poll), its JSON, its file, and one's own jobs."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from flask import Response, abort, jsonify, render_template, request
+from flask import abort, jsonify, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import jobs
 from ..db import db
+from ..downloads import send_stored_file
 from ..errors import abort_zh
 from ..models import Job
-from ..storage import StorageError, current_storage
 from . import registry
 from .blueprint import bp
 
@@ -30,7 +28,7 @@ def state(job: Job) -> dict:
     return dict(id=job.id, status=job.status, status_label=job.status_label, done=job.done or 0,
                 total=job.total or 0, refused=len(job.refusals or []), refusals=list(job.refusals or []),
                 lines=registry.summary_lines(job.kind, job.summary), error=job.error or "",
-                download=bool(job.result_key), from_cache=bool(job.from_cache), finished=job.finished)
+                download=bool(job.result_key), expired=bool(job.result_name and not job.result_key), from_cache=bool(job.from_cache), finished=job.finished)
 
 
 @bp.get("/jobs/<int:job_id>")
@@ -49,18 +47,12 @@ def job(job_id: int):
 @login_required
 def download(job_id: int):
     j = job_or_404(job_id)
+    if j.status == "finished" and not j.result_key and j.result_name:  # cleared by `flask storage-gc`
+        abort_zh(410, "该任务的文件已过保留期并已删除，请重新提交任务生成。")
     if j.status != "finished" or not j.result_key:
         abort_zh(409, "该任务尚未完成，或没有生成文件。")
-    try:
-        data = current_storage().get(j.result_key)
-    except StorageError:
-        abort_zh(410, "该文件已不在存储中，请重新提交任务生成。")
-    resp = Response(data, mimetype=j.result_type or "application/octet-stream")
-    name = j.result_name or f"job-{j.id}"
-    resp.headers["Content-Disposition"] = f"attachment; filename=job-{j.id}; filename*=UTF-8''{quote(name)}"
-    resp.headers["Cache-Control"] = "private, no-store"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return send_stored_file(j.result_key, j.result_name or f"job-{j.id}", j.result_type or "application/octet-stream",
+                            missing=(410, "该文件已不在存储中，请重新提交任务生成。"))
 
 
 @bp.get("/jobs")

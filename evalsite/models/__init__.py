@@ -14,3 +14,4 @@ from .reviews import ReviewEvent  # noqa: F401
 from .users import RecoveryCode, User, UserSession  # noqa: F401
 from .surveys import (BallotCode, SubmissionCounter, Submission, SurveyRelease, SurveyDefinition,  # noqa: F401
                       SurveyLink)
+from .stored_files import FILE_KEY_COLUMNS  # noqa: F401,E402

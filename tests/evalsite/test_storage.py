@@ -110,3 +110,72 @@ def test_an_area_is_apart_from_the_kept_files(tmp_path, s3_endpoint):
         kept_key = kept.put(b"an issued report")
         parked.sweep(-60)  # sweeping the area never touches the kept files
         assert kept.exists(kept_key) and not parked.exists(key)
+
+
+def test_open_gives_the_raw_stream_and_copy_verified_checks_it(storage):
+    import io
+
+    from evalsite.storage import copy_verified, verify
+
+    data = b"%PDF-1.4 " + __import__("os").urandom(200_000)
+    key = storage.put(data)
+    out = io.BytesIO()
+    assert copy_verified(storage, key, out) == len(data) and out.getvalue() == data
+    assert verify(storage, key) == len(data)
+    with pytest.raises(StorageMissing):
+        storage.open(sha256_hex(b"never stored"))
+    with pytest.raises(StorageMissing):
+        verify(storage, sha256_hex(b"never stored"))
+
+
+def test_copy_verified_refuses_bytes_that_do_not_match(tmp_path):
+    import io
+
+    from evalsite.storage import copy_verified
+
+    store = LocalStorage(tmp_path)
+    key = store.put(b"original" * 10_000)
+    (tmp_path / key[:2] / key).write_bytes(b"tampered" * 10_000)
+    with pytest.raises(StorageCorrupt):
+        copy_verified(store, key, io.BytesIO())
+
+
+def test_objects_lists_this_area_only_and_delete_if_older_asks_the_age_again(tmp_path, s3_endpoint):
+    import time
+    import uuid
+
+    for settings in ({"STORAGE_URL": "", "STORAGE_DIR": str(tmp_path)},
+                     {"STORAGE_URL": f"s3://evalsite-test/l-{uuid.uuid4().hex[:8]}", "STORAGE_ENDPOINT_URL": s3_endpoint,
+                      "STORAGE_ACCESS_KEY": "test", "STORAGE_SECRET_KEY": "test"}):
+        kept, parked = storage_from_settings(settings), storage_from_settings(settings, area="parked")
+        a, b = kept.put(b"first file"), kept.put(b"second file, longer")
+        p = parked.put(b"parked file")
+        listed = {o.key: o for o in kept.objects()}
+        assert set(listed) == {a, b} and listed[b].size == len(b"second file, longer")
+        assert {o.key for o in parked.objects()} == {p}
+        assert kept.delete_if_older(a, time.time() - 3600) is None and kept.exists(a)  # younger than asked
+        assert kept.delete_if_older(a, time.time() + 60) == len(b"first file") and not kept.exists(a)
+        assert kept.delete_if_older(a, time.time() + 60) is None  # already gone
+
+
+def test_putting_stored_bytes_again_makes_the_object_young(tmp_path, s3_endpoint, monkeypatch):
+    import os
+    import time
+
+    from evalsite import storage_s3
+
+    local = LocalStorage(tmp_path)
+    key = local.put(b"an evidence file uploaded twice")
+    path = tmp_path / key[:2] / key
+    os.utime(path, (time.time() - 3 * 86400,) * 2)
+    local.put(b"an evidence file uploaded twice")
+    assert time.time() - path.stat().st_mtime < 60
+
+    monkeypatch.setattr(storage_s3, "REFRESH_AFTER", -1)  # (moto cannot make an object old: refresh every put)
+    s3 = storage_from_settings({"STORAGE_URL": "s3://evalsite-test/young", "STORAGE_ENDPOINT_URL": s3_endpoint,
+                                "STORAGE_ACCESS_KEY": "test", "STORAGE_SECRET_KEY": "test"})
+    key = s3.put(b"a report uploaded twice " + os.urandom(8))
+    before = s3._head(key)["LastModified"]
+    time.sleep(1.1)
+    s3.put(s3.get(key))
+    assert s3._head(key)["LastModified"] > before and s3.get(key)

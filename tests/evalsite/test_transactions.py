@@ -123,6 +123,7 @@ COMMITTING_MODULES = {
     "jobs.py": "a batch job (not a request) commits each item with its progress, so an interruption loses nothing",
     "reports/batch.py": "the batch renderer commits each issue (not a request)",
     "batch/cli.py": "commands are not requests",
+    "storage_cli.py": "commands are not requests: storage-gc forgets expired job files before deleting them",
     "batch/starting.py": "the job row is committed before a runner (thread, RQ worker) may read it",
     "survey_data/submit.py": "the public answer path commits itself (idempotent insert, the hot path)",
     "survey_data/releases.py": "each release is made in a session of its own",
