@@ -29,7 +29,6 @@ kept before this interface into the configured store.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -55,10 +54,11 @@ class LocalStorage(_Sweeping):
     def put(self, data: bytes) -> str:
         key = sha256_hex(data)
         path = self._path(key)
-        if path.exists():
-            with contextlib.suppress(OSError):
-                os.utime(path)  # younger again: the garbage collection's grace period covers the new reference
+        try:
+            os.utime(path)  # stored: younger again, so the garbage collection's grace period covers the new reference
             return key
+        except FileNotFoundError:
+            pass
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
@@ -104,15 +104,21 @@ class LocalStorage(_Sweeping):
                 yield StoredObject(path.name, st.st_size, st.st_mtime)
 
     def delete_if_older(self, key: str, before: float) -> Optional[int]:
-        """Delete the object if it was last written before ``before`` (checked again now); its size, or None."""
+        """Delete the object if it was last written before ``before``; its size, or None.
+
+        The file is first moved aside and its age read there, so a ``put`` of the same bytes either made it
+        young before (it is put back) or finds it gone and writes it again: a put never loses its file."""
         path = self._path(key)
+        aside = path.with_name(f".gc-{key}")
         try:
-            st = path.stat()
-            if st.st_mtime >= before:
-                return None
-            path.unlink()
+            os.rename(path, aside)
         except FileNotFoundError:
             return None
+        st = aside.stat()
+        if st.st_mtime >= before:
+            os.replace(aside, path)  # (a put meanwhile wrote the same bytes)
+            return None
+        aside.unlink()
         return st.st_size
 
     def download_url(self, key, filename, content_type, seconds=300):
