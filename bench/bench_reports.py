@@ -153,7 +153,7 @@ def main() -> None:
                         .limit(BATCH)).all()
         for i in ids:
             v = S.draft_report(s, camp, s.get(Enterprise, i), city)
-            S.approve(v, city)
+            S.approve(s, v, city)
         s.commit()
         print(f"drafted and approved {len(ids)} reports in {time.perf_counter() - t:.1f} s")
         v = s.scalar(select(S.ReportVersion).order_by(S.ReportVersion.id))
@@ -168,7 +168,7 @@ def main() -> None:
     with app.app_context():
         camp = db.session.scalar(select(Campaign))
         t = time.perf_counter()
-        res = run_batch(camp, out_dir=tmp + "/pdf", workers=args.workers)
+        res = run_batch(db.session, camp, out_dir=tmp + "/pdf", workers=args.workers)
         print(f"batch of {res.issued} reports on {args.workers} processes: {time.perf_counter() - t:.1f} s "
               f"(goal < 300 s), failed {len(res.failed)}")
     client = app.test_client()

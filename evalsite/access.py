@@ -2,7 +2,8 @@
 
 Every view that takes an enterprise (or something belonging to one) from
 the URL goes through ``enterprise_or_403`` so that changing an id in a URL
-never shows another enterprise's data.
+never shows another enterprise's data. Request-level (the signed-in user, the
+object in the URL): it reads through the request's ``db.session``.
 """
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 Refusals (a 403, a throttled login) are recorded with ``record_apart``: in a transaction of their
 own, so the entry is neither lost with the refused request's rollback nor commits its half-done work.
+``record`` adds to the request's ``db.session`` (the one views pass to the services), so the entry
+commits or rolls back with the change it describes.
 """
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Which campaign a page or a command is about: one rule for every area.
 
 ``?campaign=<id>`` (or a form's ``campaign_id``) when given, else the
-current campaign, else the newest one.
+current campaign, else the newest one. ``campaign_or_404`` reads the request and
+so uses the request's ``db.session``; the other functions take a ``session``.
 """
 from __future__ import annotations
 

@@ -17,7 +17,8 @@ Query parameters (all optional):
 
 A ``Listing`` works on a SQLAlchemy select (``apply`` / ``page``) or, for rows computed in Python
 (survey counters, released figures), on a list (``apply_rows`` / ``page``); the same ``Column`` and
-``Filter`` declarations serve both and the export.
+``Filter`` declarations serve both and the export. A list runs the request's queries, so it reads
+through ``db.session`` (request-level, like ``access.py``).
 """
 from __future__ import annotations
 
@@ -289,6 +290,13 @@ def _unit_choices() -> list[tuple[int, str]]:
 
 def _industry_choices() -> list[tuple[int, str]]:
     return [(i.id, i.name) for i in db.session.scalars(select(Industry).order_by(Industry.is_new_form, Industry.id))]
+
+
+def distinct_choices(column, labeller: Callable[[Any], str]) -> Callable[[], list[tuple[Any, str]]]:
+    """A filter's choices from the values ``column`` holds (e.g. the audit actions), read when rendered."""
+    def choices() -> list[tuple[Any, str]]:
+        return [(v, labeller(v)) for v in db.session.scalars(select(column).distinct().order_by(column))]
+    return choices
 
 
 def unit_filter(column=None, *, of_row: Optional[Callable[[Any], Any]] = None, key: str = "unit") -> Filter:

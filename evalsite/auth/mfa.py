@@ -8,6 +8,8 @@ each opens one login.
 
 Between the password and the second factor the browser holds only a "pending" mark in its session
 (user id, account version, when), valid ``PENDING_MINUTES``; nobody is signed in until the code.
+Reading that mark (``pending_user``) is request-level and uses ``db.session``; the writes take the
+caller's ``session``.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import secrets
 import pyotp
 from flask import current_app, session
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..db import db
 from ..models import RecoveryCode, User
@@ -113,25 +116,25 @@ def _digest(code: str, salt: str) -> str:
     return hashlib.sha256((salt + ":" + _clean(code)).encode()).hexdigest()
 
 
-def new_recovery_codes(user: User) -> list[str]:
+def new_recovery_codes(session: Session, user: User) -> list[str]:
     """Replace the user's recovery codes by ten new ones; the plain codes are returned to show once."""
-    for old in db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
-        db.session.delete(old)
+    for old in session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
+        session.delete(old)
     codes = []
     for _ in range(RECOVERY_CODES):
         raw = base64.b32encode(secrets.token_bytes(7)).decode().lower()[:10]  # 50 bits
         salt = secrets.token_hex(8)
-        db.session.add(RecoveryCode(user_id=user.id, code_hash=f"{salt}${_digest(raw, salt)}"))
+        session.add(RecoveryCode(user_id=user.id, code_hash=f"{salt}${_digest(raw, salt)}"))
         codes.append(f"{raw[:5]}-{raw[5:]}")
     return codes
 
 
-def use_recovery_code(user: User, code: str) -> bool:
+def use_recovery_code(session: Session, user: User, code: str) -> bool:
     cleaned = _clean(code)
     if len(cleaned) != 10:
         return False
-    rows = db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id,
-                                                         RecoveryCode.used_at.is_(None))).all()
+    rows = session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id,
+                                                      RecoveryCode.used_at.is_(None))).all()
     for row in rows:
         salt, _, digest = row.code_hash.partition("$")
         if hmac.compare_digest(_digest(cleaned, salt), digest):
@@ -140,21 +143,21 @@ def use_recovery_code(user: User, code: str) -> bool:
     return False
 
 
-def recovery_codes_left(user: User) -> int:
-    return len(db.session.scalars(select(RecoveryCode.id).where(RecoveryCode.user_id == user.id,
-                                                                RecoveryCode.used_at.is_(None))).all())
+def recovery_codes_left(session: Session, user: User) -> int:
+    return len(session.scalars(select(RecoveryCode.id).where(RecoveryCode.user_id == user.id,
+                                                             RecoveryCode.used_at.is_(None))).all())
 
 
-def enable(user: User, secret: str) -> list[str]:
+def enable(session: Session, user: User, secret: str) -> list[str]:
     user.totp_secret = secret
     user.totp_enabled_at = sessions.now()
-    return new_recovery_codes(user)
+    return new_recovery_codes(session, user)
 
 
-def reset(user: User) -> None:
+def reset(session: Session, user: User) -> None:
     """An administrator's reset after a lost phone: enrol again at the next login."""
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
-    for old in db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
-        db.session.delete(old)
+    for old in session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
+        session.delete(old)

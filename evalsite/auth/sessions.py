@@ -7,6 +7,7 @@ the user, when it was created and when it was last used: in Redis when ``REDIS_U
 ends after ``SESSION_IDLE_MINUTES`` without a request or ``SESSION_ABSOLUTE_HOURS`` after login.
 
 Time comes from ``store.clock`` (UTC, naive), which tests replace to freeze or move time.
+The table store is request-level: it is checked before any view runs and uses ``db.session``.
 """
 from __future__ import annotations
 

@@ -45,9 +45,10 @@ def mfa_verify():
         code = form.code.data
         if mfa.accept_totp(user, user.totp_secret, code):
             return finish_login(user, mfa.pending_next())
-        if mfa.use_recovery_code(user, code):
+        if mfa.use_recovery_code(db.session, user, code):
             record("mfa_recovery_used", "user", user.id,
-                   f"{user.username} 使用恢复码登录（剩余 {mfa.recovery_codes_left(user)} 个）", user=user)
+                   f"{user.username} 使用恢复码登录（剩余 {mfa.recovery_codes_left(db.session, user)} 个）",
+                   user=user)
             flash("您使用了一个恢复码登录。每个恢复码只能使用一次；如剩余不多，请在“两步验证”页面重新生成。", "warning")
             return finish_login(user, mfa.pending_next())
         record("mfa_failed", "user", user.id, f"{user.username} 两步验证失败",
@@ -73,7 +74,7 @@ def mfa_enrol():
     form = CodeForm()
     if form.validate_on_submit():
         if mfa.accept_totp(user, secret, form.code.data):
-            codes = mfa.enable(user, secret)
+            codes = mfa.enable(db.session, user, secret)
             record("mfa_enrol", "user", user.id, f"{user.username} 启用两步验证", user=user)
             next_url = mfa.pending_next()
             finish_login(user, next_url)  # signs in; the recovery codes are shown once, on this answer
@@ -90,7 +91,7 @@ def mfa_enrol():
 @bp.get("/account/mfa")
 @login_required
 def mfa_manage():
-    return render_template("auth/mfa_manage.html", left=mfa.recovery_codes_left(current_user),
+    return render_template("auth/mfa_manage.html", left=mfa.recovery_codes_left(db.session, current_user),
                            required=mfa.required_for(current_user))
 
 
@@ -101,6 +102,6 @@ def mfa_new_recovery_codes():
     if not user.has_totp:
         flash("您尚未启用两步验证。", "warning")
         return redirect(url_for("auth.mfa_manage"))
-    codes = mfa.new_recovery_codes(user)
+    codes = mfa.new_recovery_codes(db.session, user)
     record("mfa_recovery_codes", "user", user.id, f"{user.username} 重新生成恢复码")
     return render_template("auth/mfa_codes.html", codes=codes, next_url=url_for("auth.mfa_manage"))

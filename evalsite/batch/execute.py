@@ -6,6 +6,8 @@ database session); ``JOB_RUNNER=cli`` leaves the job queued for
 ``flask run-job ID`` / ``flask run-jobs`` (cron), for hosts where the web
 process must not do long work. Whatever runs it, ``run_job`` claims the row
 once, loads the requesting user and calls the kind's ``run`` as that user.
+It is a job's entry point, like a command: it owns its app context's ``db.session``
+and hands it to the kind as ``ctx.session``.
 """
 from __future__ import annotations
 

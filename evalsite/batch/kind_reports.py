@@ -71,7 +71,7 @@ class Approve:
     @staticmethod
     def run(ctx) -> None:
         def step(ctx, v):
-            svc.approve(v, ctx.user)
+            svc.approve(ctx.session, v, ctx.user)
             audit.record("report.approve", "report_version", v.id, f"{v.report.number} 第{v.version}版审核通过（批量）",
                          {"job": ctx.job.id}, user=ctx.user)
             ctx.count("approved")

@@ -1,4 +1,7 @@
-"""Start a job from a web form: the cached file when the inputs are unchanged, else a new job, dispatched."""
+"""Start a job from a web form: the cached file when the inputs are unchanged, else a new job, dispatched.
+
+A view helper (flash, redirect) on the request's ``db.session``, which it commits before dispatching.
+"""
 from __future__ import annotations
 
 from typing import Optional

@@ -71,7 +71,7 @@ def _results(session, campaign) -> list[int]:
 def _issue(session, campaign, ent, day):
     admin = _admin_for(session, ent)
     v = S.draft_report(session, campaign, ent, admin)
-    S.approve(v, _approver_for(session, admin))
+    S.approve(session, v, _approver_for(session, admin))
     S.issue(session, v, admin, today=day)  # the drafter issues: the approver never issues alone
     return v, admin
 
@@ -99,16 +99,16 @@ def seed(ctx) -> None:
         if k == 0:  # a correction: v1 superseded by v2
             v2 = S.draft_report(session, campaign, ent, admin)
             v2.remarks = "更正：外部评估得分录入错误，已复核。"
-            S.approve(v2, _approver_for(session, admin))
+            S.approve(session, v2, _approver_for(session, admin))
             S.issue(session, v2, admin, today=recent + dt.timedelta(days=2))
         elif k == 1:
-            S.revoke(v, admin, "企业名称登记有误，报告作废后重新出具。")
+            S.revoke(session, v, admin, "企业名称登记有误，报告作废后重新出具。")
         elif k == 2 and items:  # all accepted, closing report issued
             for it in items:
                 _answer(session, it, recent + dt.timedelta(days=3))
                 R.accept(session, it, admin, "整改到位。")
             closing = R.draft_closing(session, v.report, admin)
-            S.approve(closing, _approver_for(session, admin))
+            S.approve(session, closing, _approver_for(session, admin))
             S.issue(session, closing, admin, today=today)
         elif k == 3 and items:  # submitted, and returned once
             _answer(session, items[0], recent + dt.timedelta(days=4))
@@ -141,7 +141,7 @@ def seed(ctx) -> None:
         admin = _admin_for(session, ent)
         v = S.draft_report(session, campaign, ent, admin)
         if k < 2:
-            S.approve(v, _approver_for(session, admin))
+            S.approve(session, v, _approver_for(session, admin))
     session.flush()
     open_items = session.scalar(select(func.count(RectificationItem.id)).where(RectificationItem.status == "open"))
     ctx.data["reports"] = {"issued": done, "open_items": open_items}

@@ -1,4 +1,8 @@
-"""Reading the inbox: the unread count for the header (one query per page) and read marks."""
+"""Reading the inbox: the unread count for the header (one query per page) and read marks.
+
+The count is request-level (the signed-in user, every page's header) and uses ``db.session``;
+the other functions take a ``session``.
+"""
 from __future__ import annotations
 
 from typing import Optional

@@ -22,7 +22,7 @@ def import_registry_command(path, dry_run, accept_changes):
     data = Path(path).read_bytes()
     try:
         with writing():
-            result = import_service.preview(Path(path).name, data)
+            result = import_service.preview(db.session, Path(path).name, data)
             if accept_changes:
                 result.accepted = frozenset(r.key for r in result.needing_tick)
             for warning in result.warnings:
@@ -41,7 +41,7 @@ def import_registry_command(path, dry_run, accept_changes):
                 click.echo(f"检查通过（未写入）：将新增 {counts['created']} 家，更新 {counts['updated']} 家，"
                            f"未变 {counts['unchanged']} 家。")
                 return
-            import_service.write(result, Path(path).name)
+            import_service.write(db.session, result, Path(path).name)
             db.session.commit()
     except ImportFileError as exc:
         click.echo(f"文件无法导入：{exc}", err=True)
@@ -61,7 +61,7 @@ def import_contracts_command(path, dry_run):
     data = Path(path).read_bytes()
     try:
         with writing():
-            result = contract_import_service.preview(Path(path).name, data)
+            result = contract_import_service.preview(db.session, Path(path).name, data)
             for warning in result.warnings:
                 click.echo(f"提示：{warning}", err=True)
             for row in result.bad_rows:
@@ -74,7 +74,7 @@ def import_contracts_command(path, dry_run):
                 click.echo(f"检查通过（未写入）：将新增 {counts['created']} 份，更新 {counts['updated']} 份，"
                            f"未变 {counts['unchanged']} 份集体合同。")
                 return
-            contract_import_service.write(result, Path(path).name)
+            contract_import_service.write(db.session, result, Path(path).name)
             db.session.commit()
     except ImportFileError as exc:
         click.echo(f"文件无法导入：{exc}", err=True)

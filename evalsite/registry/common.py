@@ -1,13 +1,16 @@
-"""Small helpers shared by the registry views: Chinese forms, choices (lists: ``evalsite/listing.py``)."""
+"""Small helpers shared by the registry views: Chinese forms, choices (lists: ``evalsite/listing.py``).
+
+The choice helpers read through the caller's ``session``, like the services.
+"""
 from __future__ import annotations
 
 import re
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from wtforms.i18n import get_translations
 
-from ..db import db
 from ..models import Industry, ReportingUnit, User
 
 PHONE_RE = re.compile(r"^[0-9+\-()（） ]{7,20}$")
@@ -34,18 +37,18 @@ class ZhForm(FlaskForm):
             return get_translations(["zh"])
 
 
-def all_units() -> list[ReportingUnit]:
-    return db.session.scalars(select(ReportingUnit).order_by(ReportingUnit.sort_order, ReportingUnit.id)).all()
+def all_units(session: Session) -> list[ReportingUnit]:
+    return session.scalars(select(ReportingUnit).order_by(ReportingUnit.sort_order, ReportingUnit.id)).all()
 
 
-def units_for(user: User) -> list[ReportingUnit]:
+def units_for(session: Session, user: User) -> list[ReportingUnit]:
     """Units an administrator may file enterprises and accounts under."""
     if user.role == "city_admin":
-        return [u for u in all_units() if u.kind != "city"]
+        return [u for u in all_units(session) if u.kind != "city"]
     if user.role == "district_admin" and user.unit_id:
-        return [db.session.get(ReportingUnit, user.unit_id)]
+        return [session.get(ReportingUnit, user.unit_id)]
     return []
 
 
-def all_industries() -> list[Industry]:
-    return db.session.scalars(select(Industry).order_by(Industry.is_new_form, Industry.id)).all()
+def all_industries(session: Session) -> list[Industry]:
+    return session.scalars(select(Industry).order_by(Industry.is_new_form, Industry.id)).all()

@@ -3,14 +3,15 @@
 Every contract goes through ``service.save_contract`` (audited like a typed
 contract); the meetings of a row replace the stored ones only when the row
 lists some. The upload is parked and re-checked at confirmation exactly like
-the registry import (``import_service.park`` with ``KIND``).
+the registry import (``import_service.park`` with ``KIND``). Every function takes the caller's
+``session`` and never commits.
 """
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..audit import record
-from ..db import db
 from ..models import BargainingMeeting, CollectiveContract, Enterprise, Industry, ReportingUnit
 from .forms import ContractForm
 from . import service
@@ -29,12 +30,12 @@ def _chunks(items: list, size: int = CHUNK):
         yield items[i:i + size]
 
 
-def lookups(codes: set[str], allowed_unit_ids: set[int] | None = None) -> ContractLookups:
+def lookups(session: Session, codes: set[str], allowed_unit_ids: set[int] | None = None) -> ContractLookups:
     """The enterprises named in the file and their enterprise contracts (with meetings)."""
-    new_form = {i.id for i in db.session.scalars(select(Industry).where(Industry.is_new_form))}
+    new_form = {i.id for i in session.scalars(select(Industry).where(Industry.is_new_form))}
     enterprises, ids = {}, []
     for chunk in _chunks(sorted(codes)):
-        for e in db.session.scalars(select(Enterprise).where(Enterprise.credit_code.in_(chunk))):
+        for e in session.scalars(select(Enterprise).where(Enterprise.credit_code.in_(chunk))):
             enterprises[e.credit_code] = {"id": e.id, "name": e.name, "unit_id": e.unit_id, "headcount": e.headcount,
                                           "industry_id": e.industry_id, "new_form": e.industry_id in new_form}
             ids.append(e.id)
@@ -42,22 +43,22 @@ def lookups(codes: set[str], allowed_unit_ids: set[int] | None = None) -> Contra
     for chunk in _chunks(ids):
         stmt = select(CollectiveContract).where(CollectiveContract.enterprise_id.in_(chunk),
                                                 CollectiveContract.scope == "enterprise")
-        for c in db.session.scalars(stmt):
+        for c in session.scalars(stmt):
             values = {name: getattr(c, name) for name in ContractForm.MODEL_FIELDS}
             values.update(id=c.id, meetings=sorted((m.date, bool(m.online)) for m in c.meetings))
             contracts[(c.enterprise_id, c.title)] = values
-    units = {u.id: u.name for u in db.session.scalars(select(ReportingUnit))}
+    units = {u.id: u.name for u in session.scalars(select(ReportingUnit))}
     return ContractLookups(enterprises, units, contracts, allowed_unit_ids, service.local_min_wage())
 
 
-def preview(filename: str, data: bytes, user=None) -> Preview:
+def preview(session: Session, filename: str, data: bytes, user=None) -> Preview:
     sheet = read_sheet(filename, data, CONTRACTS)
     codes = set()
     for _, raw in sheet.rows:
         check, _ = credit_code(raw.get("统一社会信用代码", ""))
         if check.ok:
             codes.add(check.code)
-    return check_rows(sheet.rows, lookups(codes, allowed_units_for(user)), sheet.warnings)
+    return check_rows(sheet.rows, lookups(session, codes, allowed_units_for(user)), sheet.warnings)
 
 
 def _meetings(contract: CollectiveContract, wanted: list[tuple]) -> None:
@@ -70,7 +71,7 @@ def _meetings(contract: CollectiveContract, wanted: list[tuple]) -> None:
             contract.meetings.append(BargainingMeeting(date=day, online=online))
 
 
-def write(result: Preview, source: str = "") -> dict:
+def write(session: Session, result: Preview, source: str = "") -> dict:
     """Create or update every good row; the caller commits (one transaction)."""
     if not result.ok:
         raise ValueError("preview has errors")
@@ -82,11 +83,11 @@ def write(result: Preview, source: str = "") -> dict:
             contract = CollectiveContract(scope="enterprise", enterprise_id=ent["id"], unit_id=ent["unit_id"],
                                           industry_id=ent["industry_id"], covered_enterprises=1)
         else:
-            contract = db.session.get(CollectiveContract, row.target_id)
-        service.save_contract(db.session, contract, values)
+            contract = session.get(CollectiveContract, row.target_id)
+        service.save_contract(session, contract, values)
         if meetings is not None:
             _meetings(contract, meetings)
-    db.session.flush()
+    session.flush()
     counts = result.counts
     record("contract_import", "contract", None,
            f"导入集体合同{('（' + source + '）') if source else ''}：新增{counts['created']}份，更新{counts['updated']}份，"

@@ -1,24 +1,27 @@
-"""Campaigns and their enrolment: the default rule, manual additions and removals."""
+"""Campaigns and their enrolment: the default rule, manual additions and removals.
+
+Every function takes the caller's ``session`` and never commits.
+"""
 from __future__ import annotations
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from ..audit import record
-from ..db import db
 from ..models import Campaign, Enrolment, Enterprise
 from .service import apply_changes
 
 
-def save_campaign(campaign: Campaign | None, values: dict) -> Campaign:
+def save_campaign(session: Session, campaign: Campaign | None, values: dict) -> Campaign:
     """Create or update; setting ``is_current`` clears it on every other campaign (only one current)."""
     creating = campaign is None
     if creating:
         campaign = Campaign()
-        db.session.add(campaign)
+        session.add(campaign)
     changes = apply_changes(campaign, values)
-    db.session.flush()
+    session.flush()
     if campaign.is_current:
-        db.session.execute(update(Campaign).where(Campaign.id != campaign.id, Campaign.is_current.is_(True))
+        session.execute(update(Campaign).where(Campaign.id != campaign.id, Campaign.is_current.is_(True))
                            .values(is_current=False))
     if creating or changes:
         record("campaign_create" if creating else "campaign_update", "campaign", campaign.id,
@@ -36,35 +39,35 @@ def default_candidates(campaign: Campaign, unit_id: int | None = None):
     return stmt.order_by(Enterprise.id)
 
 
-def enrol_default(campaign: Campaign, unit_id: int | None = None, audit: bool = True) -> int:
+def enrol_default(session: Session, campaign: Campaign, unit_id: int | None = None, audit: bool = True) -> int:
     """Enrol every candidate, keeping each one's headcount at enrolment time."""
     added = 0
-    for enterprise in db.session.scalars(default_candidates(campaign, unit_id)).all():
-        db.session.add(Enrolment(campaign_id=campaign.id, enterprise_id=enterprise.id,
+    for enterprise in session.scalars(default_candidates(campaign, unit_id)).all():
+        session.add(Enrolment(campaign_id=campaign.id, enterprise_id=enterprise.id,
                                  headcount=enterprise.headcount, manual=False))
         added += 1
-    db.session.flush()
+    session.flush()
     if audit:
         record("enrol_default", "campaign", campaign.id, f"按默认规则登记 {added} 家企业",
                {"unit_id": unit_id, "added": added})
     return added
 
 
-def is_enrolled(campaign: Campaign, enterprise: Enterprise) -> bool:
-    return db.session.scalar(select(Enrolment.id).where(Enrolment.campaign_id == campaign.id,
+def is_enrolled(session: Session, campaign: Campaign, enterprise: Enterprise) -> bool:
+    return session.scalar(select(Enrolment.id).where(Enrolment.campaign_id == campaign.id,
                                                         Enrolment.enterprise_id == enterprise.id)) is not None
 
 
-def enrol(campaign: Campaign, enterprise: Enterprise) -> Enrolment:
+def enrol(session: Session, campaign: Campaign, enterprise: Enterprise) -> Enrolment:
     enrolment = Enrolment(campaign_id=campaign.id, enterprise_id=enterprise.id, headcount=enterprise.headcount,
                           manual=True)
-    db.session.add(enrolment)
-    db.session.flush()
+    session.add(enrolment)
+    session.flush()
     record("enrol_add", "campaign", campaign.id, f"登记企业 {enterprise.name}", {"enterprise_id": enterprise.id})
     return enrolment
 
 
-def unenrol(enrolment: Enrolment) -> None:
+def unenrol(session: Session, enrolment: Enrolment) -> None:
     record("enrol_remove", "campaign", enrolment.campaign_id, f"移出企业 {enrolment.enterprise.name}",
            {"enterprise_id": enrolment.enterprise_id, "headcount": enrolment.headcount})
-    db.session.delete(enrolment)
+    session.delete(enrolment)

@@ -5,16 +5,18 @@ The uploaded bytes are parked in the scratch area of the file store
 which the (signed) session keeps with the file name, the user and the time;
 the confirm step re-reads (verified) and re-checks that file, so nothing the
 browser sends back is trusted. Parked files older than a day are swept.
+The database functions take the caller's ``session`` and never commit.
 """
 from __future__ import annotations
 
 import time
 
-from flask import current_app, session
+from flask import current_app
+from flask import session as browser_session
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..audit import record
-from ..db import db
 from ..models import Enterprise, Industry, ReportingUnit
 from ..storage import StorageError, scratch_storage
 from .import_aliases import squash, vocabulary
@@ -29,28 +31,28 @@ SNAPSHOT_FIELDS = ("id", "unit_id", "name", "industry_id", "headcount", "unionis
     name for name, _ in OPTIONAL_FIELDS.values())
 
 
-def unit_lookup():
+def unit_lookup(session: Session):
     """(matcher of the units an enterprise may be filed under, id -> name, the city's names)."""
     vocab = vocabulary()
-    units = db.session.scalars(select(ReportingUnit).order_by(ReportingUnit.sort_order, ReportingUnit.id)).all()
+    units = session.scalars(select(ReportingUnit).order_by(ReportingUnit.sort_order, ReportingUnit.id)).all()
     filed = [u for u in units if u.kind != "city"]
     matcher = unit_matcher(vocab, {u.name: u.id for u in filed}, {u.code: u.id for u in filed})
     city = vocab.city_names | {squash(u.name) for u in units if u.kind == "city"}
     return matcher, {u.id: u.name for u in filed}, frozenset(city)
 
 
-def industry_lookup() -> tuple[NameMatcher, dict[int, str]]:
-    industries = db.session.scalars(select(Industry).order_by(Industry.id)).all()
+def industry_lookup(session: Session) -> tuple[NameMatcher, dict[int, str]]:
+    industries = session.scalars(select(Industry).order_by(Industry.id)).all()
     matcher = NameMatcher("行业", {i.name: i.id for i in industries}, vocabulary().industries,
                           {i.code: i.id for i in industries})
     return matcher, {i.id: i.name for i in industries}
 
 
-def lookups(allowed_unit_ids: set[int] | None = None) -> Lookups:
-    units, unit_names, city = unit_lookup()
-    industries, industry_names = industry_lookup()
+def lookups(session: Session, allowed_unit_ids: set[int] | None = None) -> Lookups:
+    units, unit_names, city = unit_lookup(session)
+    industries, industry_names = industry_lookup(session)
     existing = {e.credit_code: {f: getattr(e, f) for f in SNAPSHOT_FIELDS}
-                for e in db.session.scalars(select(Enterprise))}
+                for e in session.scalars(select(Enterprise))}
     return Lookups(units, unit_names, industries, industry_names, existing, allowed_unit_ids, city, vocabulary())
 
 
@@ -60,29 +62,29 @@ def allowed_units_for(user) -> set[int] | None:
     return {user.unit_id} if user.unit_id else set()
 
 
-def preview(filename: str, data: bytes, user=None, accepted=()) -> Preview:
+def preview(session: Session, filename: str, data: bytes, user=None, accepted=()) -> Preview:
     """Read and check a file (raises ImportFileError for a file that cannot be read).
 
     ``accepted``: credit codes whose rename or move was ticked in the preview.
     """
     sheet = read_sheet(filename, data, REGISTRY)
-    result = check_rows(sheet.rows, lookups(allowed_units_for(user)), sheet.warnings)
+    result = check_rows(sheet.rows, lookups(session, allowed_units_for(user)), sheet.warnings)
     result.accepted = frozenset(accepted)
     return result
 
 
-def write(result: Preview, source: str = "") -> dict:
+def write(session: Session, result: Preview, source: str = "") -> dict:
     """Create or update every good row (a rename or move only when ticked); the caller commits."""
     if not result.ok:
         raise ValueError("preview has errors")
     for row in result.to_write:
         if row.action == "create":
-            db.session.add(Enterprise(normally_operating=True, **row.values))
+            session.add(Enterprise(normally_operating=True, **row.values))
         else:
-            enterprise = db.session.get(Enterprise, row.enterprise_id)
+            enterprise = session.get(Enterprise, row.enterprise_id)
             for key, value in row.values.items():
                 setattr(enterprise, key, value)
-    db.session.flush()
+    session.flush()
     counts = result.counts
     changed = [r.values["credit_code"] for r in result.to_write]
     held = [r.key for r in result.rows if result.held(r)]
@@ -104,8 +106,8 @@ def park(filename: str, data: bytes, user_id: int, confirmable: bool = True, kin
     except StorageError as exc:  # a sweep that fails now is done at the next upload
         current_app.logger.warning("parked imports not swept: %s", exc)
     key = store.put(data)
-    session[kind] = {"key": key, "filename": filename, "user_id": user_id, "confirmable": confirmable,
-                     "at": int(time.time())}
+    browser_session[kind] = {"key": key, "filename": filename, "user_id": user_id, "confirmable": confirmable,
+                             "at": int(time.time())}
     return key
 
 
@@ -115,7 +117,7 @@ def parked(user_id: int, for_confirm: bool = False, kind: str = SESSION_KEY) -> 
     ``for_confirm``: only a file whose preview was clean (a bad file is parked
     just so its corrections sheet can be downloaded).
     """
-    meta = session.get(kind)
+    meta = browser_session.get(kind)
     if not isinstance(meta, dict) or meta.get("user_id") != user_id:
         return None
     if (for_confirm and not meta.get("confirmable", False)) or time.time() - meta.get("at", 0) > MAX_AGE:
@@ -128,7 +130,7 @@ def parked(user_id: int, for_confirm: bool = False, kind: str = SESSION_KEY) -> 
 
 
 def discard(kind: str = SESSION_KEY) -> None:
-    meta = session.pop(kind, None)
+    meta = browser_session.pop(kind, None)
     if isinstance(meta, dict):
         try:
             scratch_storage().delete(str(meta.get("key", "")))

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..listing import Column, Filter, Listing, industry_filter, unit_filter
-from ..db import db
+from ..listing import Column, Filter, Listing, distinct_choices, industry_filter, unit_filter
 from ..labels import actor, label
 from ..models import AuditEntry, CollectiveContract, Enrolment, Enterprise, Industry, ReportingUnit, User
 from ..models.contracts import CONTRACT_KINDS
@@ -117,11 +116,6 @@ AREA_CONTRACTS = Listing(
 )
 
 
-def _audit_actions() -> list[tuple[str, str]]:
-    return [(a, label(a, "audit_action")) for a in db.session.scalars(
-        select(AuditEntry.action).distinct().order_by(AuditEntry.action))]
-
-
 AUDIT = Listing(
     "审计日志",
     [
@@ -133,7 +127,8 @@ AUDIT = Listing(
         Column("summary", "摘要", (), lambda e: e.summary),
     ],
     [Filter("user", "用户名", "text", where=lambda v: AuditEntry.username == v),
-     Filter("action", "操作", "choice", _audit_actions, where=lambda v: AuditEntry.action == v)],
+     Filter("action", "操作", "choice", distinct_choices(AuditEntry.action, lambda a: label(a, "audit_action")),
+            where=lambda v: AuditEntry.action == v)],
     contains=(AuditEntry.summary,), search_label="摘要",
     default_sort="at", default_desc=True, tiebreak=(AuditEntry.id.desc(),),
 )

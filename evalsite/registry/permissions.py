@@ -1,7 +1,8 @@
 """Who may see or change contracts, accounts and enrolments (beyond evalsite.access).
 
 Each function fetches the object named in the URL and answers 404 when it
-does not exist and 403 when the current user may not touch it.
+does not exist and 403 when the current user may not touch it. Request-level like
+``evalsite/access.py``, they read through the request's ``db.session``.
 """
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ def _save(form: CampaignForm, campaign: Campaign | None):
                 "min_headcount": form.min_headcount.data, "is_current": form.is_current.data,
                 "description": (form.description.data or "").strip() or None,
             }
-            saved = enrolment.save_campaign(campaign, values)
+            saved = enrolment.save_campaign(db.session, campaign, values)
             flash("行动已保存。", "success")
             return redirect(url_for("registry.campaign_detail", campaign_id=saved.id))
     status = 400 if request.method == "POST" else 200
@@ -106,7 +106,7 @@ def campaign_detail(campaign_id: int):
 @admin_required
 def enrol_default(campaign_id: int):
     campaign = _campaign_or_404(campaign_id)
-    added = enrolment.enrol_default(campaign, _own_unit())
+    added = enrolment.enrol_default(db.session, campaign, _own_unit())
     flash(f"已按默认规则登记 {added} 家企业（已建会、正常经营、职工{campaign.min_headcount}人及以上）。", "success")
     return redirect(url_for("registry.campaign_detail", campaign_id=campaign.id))
 
@@ -125,10 +125,10 @@ def enrol_add(campaign_id: int):
             form.credit_code.errors.append(f"平台内没有统一社会信用代码为 {check.code} 的企业")
         elif not can_edit_enterprise(current_user, enterprise):
             form.credit_code.errors.append(f"{enterprise.name} 不在您管理的范围内")
-        elif enrolment.is_enrolled(campaign, enterprise):
+        elif enrolment.is_enrolled(db.session, campaign, enterprise):
             form.credit_code.errors.append(f"{enterprise.name} 已登记在本行动中")
         else:
-            enrolment.enrol(campaign, enterprise)
+            enrolment.enrol(db.session, campaign, enterprise)
             flash(f"已登记 {enterprise.name}（职工 {enterprise.headcount} 人）。", "success")
             return redirect(url_for("registry.campaign_detail", campaign_id=campaign.id))
     return _detail(campaign, form, 400)
@@ -144,6 +144,6 @@ def enrol_remove(campaign_id: int, enrolment_id: int):
     if not can_edit_enterprise(current_user, row.enterprise):
         abort(403)
     name = row.enterprise.name
-    enrolment.unenrol(row)
+    enrolment.unenrol(db.session, row)
     flash(f"已将 {name} 移出本行动。", "success")
     return redirect(url_for("registry.campaign_detail", campaign_id=campaign.id))

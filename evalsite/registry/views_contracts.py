@@ -22,9 +22,9 @@ AREA_ONLY = ("scope", "unit_id", "industry_id", "coverage_codes")
 def _form(contract: CollectiveContract, area: bool) -> ContractForm:
     form = ContractForm(obj=contract if contract.id else None)
     if area:
-        form.unit_id.choices = [(u.id, u.name) for u in units_for(current_user)]
+        form.unit_id.choices = [(u.id, u.name) for u in units_for(db.session, current_user)]
         form.industry_id.choices = [(0, "（未填）")] + [
-            (i.id, i.name + ("（新业态）" if i.is_new_form else "")) for i in all_industries()]
+            (i.id, i.name + ("（新业态）" if i.is_new_form else "")) for i in all_industries(db.session)]
         if request.method == "GET" and contract.id:
             form.coverage_codes.data = "\n".join(sorted(c.enterprise.credit_code for c in contract.coverage))
             form.industry_id.data = contract.industry_id or 0

@@ -76,9 +76,9 @@ def enterprise_detail(enterprise_id: int):
 
 
 def _prepare(form: EnterpriseForm) -> None:
-    form.unit_id.choices = [(u.id, u.name) for u in units_for(current_user)]
+    form.unit_id.choices = [(u.id, u.name) for u in units_for(db.session, current_user)]
     form.industry_id.choices = [(0, "（请选择）")] + [
-        (i.id, i.name + ("（新业态）" if i.is_new_form else "")) for i in all_industries()]
+        (i.id, i.name + ("（新业态）" if i.is_new_form else "")) for i in all_industries(db.session)]
 
 
 def _save(form: EnterpriseForm, enterprise: Enterprise | None):

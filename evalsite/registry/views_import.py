@@ -7,6 +7,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import admin_required
+from ..db import db
 from ..storage import StorageError
 from . import import_service
 from .blueprint import bp
@@ -59,7 +60,7 @@ def upload_and_preview(preview, upload_page, preview_page, kind):
         return upload_page(form, "请选择要上传的 XLSX 或 CSV 文件", 400)
     data = upload.read()
     try:
-        result = preview(upload.filename, data, current_user)
+        result = preview(db.session, upload.filename, data, current_user)
     except ImportFileError as exc:
         return upload_page(form, str(exc), 400)
     import_service.discard(kind)
@@ -82,12 +83,12 @@ def import_confirm():
         return _upload_page(form, "没有待确认的导入（可能已过期或已导入），请重新上传文件", 400)
     filename, data = parked
     try:
-        result = import_service.preview(filename, data, current_user, request.form.getlist("accept"))
+        result = import_service.preview(db.session, filename, data, current_user, request.form.getlist("accept"))
     except ImportFileError as exc:
         return _upload_page(form, str(exc), 400)
     if not result.ok:  # the registry changed since the preview
         return _preview_page(result, filename, form, 409)
-    counts = import_service.write(result, filename)
+    counts = import_service.write(db.session, result, filename)
     import_service.discard()
     flash(f"导入完成：新增 {counts['created']} 家，更新 {counts['updated']} 家，未变 {counts['unchanged']} 家。", "success")
     if counts["held"]:
@@ -104,7 +105,7 @@ def import_corrections():
         return _upload_page(ImportForm(), "没有可下载的错误清单（可能已过期），请重新上传文件", 404)
     filename, data = parked
     try:
-        result = import_service.preview(filename, data, current_user)
+        result = import_service.preview(db.session, filename, data, current_user)
     except ImportFileError as exc:
         return _upload_page(ImportForm(), str(exc), 400)
     return Response(corrections_workbook(result.rows, HEADERS, "企业名录"), mimetype=XLSX,
@@ -114,7 +115,7 @@ def import_corrections():
 @bp.get("/import/template.xlsx")
 @admin_required
 def import_template():
-    units = [u.name for u in units_for(current_user)]
-    data = registry_template(units, [i.name for i in all_industries()])
+    units = [u.name for u in units_for(db.session, current_user)]
+    data = registry_template(units, [i.name for i in all_industries(db.session)])
     return Response(data, mimetype=XLSX,
                     headers={"Content-Disposition": "attachment; filename=registry-template.xlsx"})

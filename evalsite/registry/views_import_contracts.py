@@ -11,6 +11,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import admin_required
+from ..db import db
 from . import import_service
 from .blueprint import bp
 from . import contract_import_service as service
@@ -56,12 +57,12 @@ def import_contracts_confirm():
         return _upload_page(form, "没有待确认的导入（可能已过期或已导入），请重新上传文件", 400)
     filename, data = parked
     try:
-        result = service.preview(filename, data, current_user)
+        result = service.preview(db.session, filename, data, current_user)
     except ImportFileError as exc:
         return _upload_page(form, str(exc), 400)
     if not result.ok:  # the registry or the contracts changed since the preview
         return _preview_page(result, filename, form, 409)
-    counts = service.write(result, filename)
+    counts = service.write(db.session, result, filename)
     import_service.discard(service.KIND)
     flash(f"导入完成：新增 {counts['created']} 份，更新 {counts['updated']} 份，未变 {counts['unchanged']} 份集体合同。",
           "success")
@@ -76,7 +77,7 @@ def import_contracts_corrections():
         return _upload_page(ImportForm(), "没有可下载的错误清单（可能已过期），请重新上传文件", 404)
     filename, data = parked
     try:
-        result = service.preview(filename, data, current_user)
+        result = service.preview(db.session, filename, data, current_user)
     except ImportFileError as exc:
         return _upload_page(ImportForm(), str(exc), 400)
     return Response(corrections_workbook(result.rows, HEADERS, "集体合同"), mimetype=XLSX,

@@ -6,7 +6,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import admin_required, city_admin_required, scope_users
-from ..audit import record
 from ..auth import sessions
 from ..db import db
 from ..errors import abort_zh
@@ -18,7 +17,6 @@ from .common import units_for
 from .forms_admin import PasswordResetForm, UserCreateForm, UserEditForm
 from .permissions import CREATABLE_ROLES, managed_user_or_403
 from .lists import AUDIT, USERS
-from .service import apply_changes
 
 
 @bp.get("/users")
@@ -33,7 +31,7 @@ def user_list():
 
 
 def _unit_choices():
-    return [(0, "（请选择）")] + [(u.id, u.name) for u in units_for(current_user)]
+    return [(0, "（请选择）")] + [(u.id, u.name) for u in units_for(db.session, current_user)]
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -46,15 +44,15 @@ def user_new():
         form.role.data = CREATABLE_ROLES[current_user.role][-1]
     if form.validate_on_submit():
         username = form.username.data.strip()
-        errors, values = accounts.account_problems(current_user, form.role.data, form.unit_id.data,
-                                                   form.enterprise_code.data, form.side.data)
-        if accounts.username_taken(username):
+        errors, values = accounts.account_problems(db.session, current_user, form.role.data,
+                                                   form.unit_id.data, form.enterprise_code.data, form.side.data)
+        if accounts.username_taken(db.session, username):
             errors.setdefault("username", []).append(f"用户名 {username} 已存在")
         for name, messages in errors.items():
             form[name].errors.extend(messages)
         values["email"] = (form.email.data or "").strip() or None
         if not errors:
-            user = accounts.create_user(username, form.display_name.data.strip(), form.password.data, values)
+            user = accounts.create_user(db.session, username, form.display_name.data.strip(), form.password.data, values)
             flash(f"已创建账号 {user.username}。请将初始密码通过安全渠道告知本人；其首次登录时须修改密码。", "success")
             return redirect(url_for("registry.user_list"))
     status = 400 if request.method == "POST" else 200
@@ -72,7 +70,8 @@ def user_edit(user_id: int):
     if form.validate_on_submit():
         values = {"display_name": form.display_name.data.strip(), "email": (form.email.data or "").strip() or None}
         if user.role in ("district_admin", "evaluator"):
-            errors, resolved = accounts.account_problems(current_user, user.role, form.unit_id.data, "", "")
+            errors, resolved = accounts.account_problems(db.session, current_user, user.role,
+                                                         form.unit_id.data, "", "")
             form.unit_id.errors.extend(errors.get("unit_id", []))
             values["unit_id"] = resolved["unit_id"]
         if user.role == "enterprise":
@@ -80,9 +79,7 @@ def user_edit(user_id: int):
                 form.side.errors.append("企业用户须选择职工方或企业方")
             values["side"] = form.side.data
         if not form.unit_id.errors and not form.side.errors:
-            changes = apply_changes(user, values)
-            if changes:
-                record("user_update", "user", user.id, f"修改账号 {user.username}", {"changes": changes})
+            accounts.update_user(db.session, user, values)
             flash("账号已保存。", "success")
             return redirect(url_for("registry.user_list"))
     status = 400 if request.method == "POST" else 200
@@ -94,7 +91,7 @@ def _toggle(user_id: int, active: bool):
     user = managed_user_or_403(user_id)
     if user.id == current_user.id:
         abort_zh(409, "不能停用或启用自己的账号。")
-    accounts.set_active(user, active)
+    accounts.set_active(db.session, user, active)
     flash(f"账号 {user.username} 已{'启用' if active else '停用'}。", "success")
     return redirect(url_for("registry.user_list"))
 
@@ -115,7 +112,7 @@ def user_reactivate(user_id: int):
 @admin_required
 def user_end_sessions(user_id: int):
     user = managed_user_or_403(user_id)
-    accounts.end_sessions(user)
+    accounts.end_sessions(db.session, user)
     flash(f"账号 {user.username} 的所有登录均已退出，需重新登录。", "success")
     return redirect(url_for("registry.user_edit", user_id=user.id))
 
@@ -126,7 +123,7 @@ def user_reset_mfa(user_id: int):
     user = managed_user_or_403(user_id)
     if user.id == current_user.id:
         abort_zh(409, "不能重置自己的两步验证，请联系其他管理员。")
-    accounts.reset_second_factor(user)
+    accounts.reset_second_factor(db.session, user)
     flash(f"已重置 {user.username} 的两步验证，其下次登录时须重新设置。", "success")
     return redirect(url_for("registry.user_edit", user_id=user.id))
 
@@ -137,7 +134,7 @@ def user_reset_password(user_id: int):
     user = managed_user_or_403(user_id)
     form = PasswordResetForm(user=user)
     if form.validate_on_submit():
-        accounts.reset_password(user, form.new.data)
+        accounts.reset_password(db.session, user, form.new.data)
         flash(f"已重置 {user.username} 的密码，其已登录的会话均已失效；其下次登录时须修改密码。", "success")
         return redirect(url_for("registry.user_list"))
     status = 400 if request.method == "POST" else 200

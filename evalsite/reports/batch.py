@@ -4,7 +4,8 @@ The pure part (snapshot → PDF bytes) runs in worker processes; every
 database write happens in the parent, in small committed chunks. Resuming
 is safe: an issued version is no longer "approved", so a second run skips
 it, and codes/issue dates are reserved before rendering so a re-render after
-an interruption prints the same code.
+an interruption prints the same code. The batch runs in the caller's ``session`` and,
+being a command's work rather than a request's, commits its chunks itself.
 """
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ from typing import Callable, Optional
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..timefmt import local_today
-from ..db import db, writing
+from ..db import writing
 from ..models import Enterprise, Report, ReportVersion
 
 CHUNK = 20
@@ -105,9 +107,9 @@ def _write(out_dir: Optional[Path], version: ReportVersion, pdf: bytes, draft: b
     return str(path)
 
 
-def run_batch(campaign, out_dir: Optional[str] = None, draft_all: bool = False, workers: Optional[int] = None,
-              progress: Optional[Callable[[int, int], None]] = None, today: Optional[dt.date] = None,
-              user=None) -> BatchResult:
+def run_batch(session: Session, campaign, out_dir: Optional[str] = None, draft_all: bool = False,
+              workers: Optional[int] = None, progress: Optional[Callable[[int, int], None]] = None,
+              today: Optional[dt.date] = None, user=None) -> BatchResult:
     """Issue every approved version of the campaign (and, with draft_all, preview all drafts).
 
     With ``user`` the batch acts as that person: versions of enterprises outside
@@ -119,7 +121,6 @@ def run_batch(campaign, out_dir: Optional[str] = None, draft_all: bool = False, 
     from .tracking import fix_deadlines
     from .workflow import issue, render_meta, reserve_code
 
-    session = db.session
     base_url = current_app.config["PUBLIC_BASE_URL"]
     today = today or local_today()
     workers = workers or os.cpu_count() or 1

@@ -40,7 +40,7 @@ def render_reports(campaign_code, out_dir, draft_all, workers, as_user):
         bar_state["last"] = done
 
     try:
-        res = run_batch(campaign, out_dir=out_dir, draft_all=draft_all, workers=workers, progress=progress,
+        res = run_batch(db.session, campaign, out_dir=out_dir, draft_all=draft_all, workers=workers, progress=progress,
                         user=user)
     finally:
         if bar_state["bar"] is not None:

@@ -17,7 +17,7 @@ from typing import Optional, Sequence
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 
 from scoring.escalation import LETTER_KINDS
 from scoring.escalation import load_rules as escalation_rules
@@ -144,14 +144,13 @@ def edit_letter(letter: EscalationLetter, user: Optional[User], *, addressee: st
         letter.status, letter.approved_by_id, letter.approved_at = "draft", None, None
 
 
-def approve_letter(letter: EscalationLetter, user: User) -> None:
+def approve_letter(session: Session, letter: EscalationLetter, user: User) -> None:
     if letter.status != "draft":
         raise Conflict(f"只有草稿可以审核，该文书当前为“{letter.status_label}”。")
     four_eyes.check_can_approve(letter.drafted_by_id, user.id)
     letter.status, letter.approved_by_id, letter.approved_at = "approved", user.id, utcnow()
     letter.revision = (letter.revision or 1) + 1
-    session = object_session(letter)
-    if session is not None and letter.drafted_by_id and letter.drafted_by_id != user.id:
+    if letter.drafted_by_id and letter.drafted_by_id != user.id:
         notify(session, [letter.drafted_by_id], "approved", f"{letter.kind_label}已审核通过，待编号出具",
                f"{letter.enterprise.name}：{letter.item.title}", recipients.path("reports.letter", letter_id=letter.id))
 
@@ -246,7 +245,7 @@ def issue_letter(session: Session, item: RectificationItem, kind: str, user: Opt
     if edits:
         letter.content = {**(letter.content or {}), **edits}
     if approver is not None:
-        approve_letter(letter, approver)
+        approve_letter(session, letter, approver)
     else:  # a system step: nobody to compare with
         letter.status, letter.approved_at = "approved", utcnow()
     return issue(session, letter, user, today, letter.revision)

@@ -118,7 +118,7 @@ def letter_approve(letter_id):
                         button="确认审核通过", back_url=url_for("reports.letter", letter_id=letter.id))
     if page is not None:
         return page
-    lsvc.approve_letter(letter, current_user)
+    lsvc.approve_letter(db.session, letter, current_user)
     audit.record("letter.approve", "escalation_letter", letter.id, f"审核通过{letter.kind_label}")
     flash("已审核通过，可由起草人或另一位管理员编号出具。", "success")
     return redirect(url_for("reports.letter", letter_id=letter.id))

@@ -141,7 +141,7 @@ def version_pdf(version_id):
     ent = v.report.enterprise
     if v.is_frozen and v.sha256 is not None:  # the issued bytes, from the file store
         return send_stored_file(v.sha256, f"{ent.credit_code}-{v.report.number}-v{v.version}.pdf", "application/pdf")
-    data = svc.render_version(v, draft=not v.is_frozen)
+    data = svc.render_version(db.session, v, draft=not v.is_frozen)
     suffix = "" if v.is_frozen else "-草稿"
     return pdf_response(data, f"{ent.credit_code}-{v.report.number}-v{v.version}{suffix}.pdf")
 

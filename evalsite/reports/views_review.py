@@ -55,7 +55,7 @@ def approve(version_id):
                         back_url=_back(v))
     if page is not None:
         return page
-    svc.approve(v, current_user)
+    svc.approve(db.session, v, current_user)
     audit.record("report.approve", "report_version", v.id, f"{v.report.number} 第{v.version}版审核通过")
     return _done(v, "已审核通过，可以出具。")
 
@@ -115,7 +115,7 @@ def revoke(version_id):
         return render_version_page(v, 400, revoke_form=form)
     if not confirm.confirmed(token):
         return _reason_page(v, token, **kw)
-    svc.revoke(v, current_user, form.reason.data)
+    svc.revoke(db.session, v, current_user, form.reason.data)
     audit.record("report.revoke", "report_version", v.id, f"{v.report.number} 第{v.version}版撤销",
                  {"reason": form.reason.data})
     return _done(v, "已撤销。")

@@ -3,7 +3,8 @@
 A version's ``data`` is a JSON snapshot of everything the PDF shows, taken
 when it is drafted: rendering is then a pure function of the snapshot
 (``render_snapshot``), which lets the batch renderer use worker processes
-and guarantees an issued PDF never changes when the evaluation does.
+and guarantees an issued PDF never changes when the evaluation does. Every step
+takes the caller's ``session`` and never commits.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Any, Optional
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 
 from .. import four_eyes, recipients
 from ..notifier import notify
@@ -248,21 +249,21 @@ def render_meta(version: ReportVersion, base_url: str, draft: bool = False, toda
                 remarks=version.remarks or "")
 
 
-def render_version(version: ReportVersion, draft: bool = True) -> bytes:
+def render_version(session: Session, version: ReportVersion, draft: bool = True) -> bytes:
     """A preview (watermarked) or the final bytes of a version."""
     if version.is_frozen and version.sha256 is not None:
         return version.pdf
     meta = render_meta(version, current_app.config["PUBLIC_BASE_URL"], draft=draft)
-    return render_snapshot(version.report.kind, preview_data(version, dt.date.fromisoformat(meta["issue_date"])),
-                           meta)
+    return render_snapshot(version.report.kind,
+                           preview_data(session, version, dt.date.fromisoformat(meta["issue_date"])), meta)
 
 
-def preview_data(version: ReportVersion, issue_date: dt.date) -> dict:
+def preview_data(session: Session, version: ReportVersion, issue_date: dt.date) -> dict:
     """A draft's snapshot with the deadlines it would print if issued on ``issue_date``."""
     data = version.data or {}
     if version.report.kind != "evaluation" or version.is_frozen:
         return data
-    return {**data, "problems": problems_with_deadlines(object_session(version), version.report_id,
+    return {**data, "problems": problems_with_deadlines(session, version.report_id,
                                                         data.get("problems") or [], issue_date)}
 
 
@@ -307,26 +308,22 @@ def draft_report(session: Session, campaign: Campaign, ent: Enterprise, user: Op
     return open_version(session, report, user, data)
 
 
-def approve(version: ReportVersion, user: User) -> None:
+def approve(session: Session, version: ReportVersion, user: User) -> None:
     if version.status != "draft":
         raise Conflict(f"只有草稿可以审核，当前状态：{version.status_label}。" if version.status != "returned" else
                        "该版本已退回修改，须由起草人修改并重新提交后才能审核。")
     four_eyes.check_can_approve(version.drafted_by_id, user.id)
     version.status, version.approved_by_id, version.approved_at = "approved", user.id, utcnow()
-    _record(version, "approve", user)
-    session = object_session(version)
-    if session is not None and version.drafted_by_id and version.drafted_by_id != user.id:
+    _record(session, version, "approve", user)
+    if version.drafted_by_id and version.drafted_by_id != user.id:
         notify(session, [version.drafted_by_id], "approved",
                f"报告 {version.report.number} 第{version.version}版已审核通过，待出具",
                version.report.enterprise.name, recipients.path("reports.version", version_id=version.id))
 
 
-def _record(version: ReportVersion, action: str, user: Optional[User], reason: Optional[str] = None) -> None:
-    from sqlalchemy.orm import object_session
-
-    session = object_session(version)
-    if session is not None:
-        history.record(session, "report_version", version.id, action, user, reason, version.report.enterprise_id)
+def _record(session: Session, version: ReportVersion, action: str, user: Optional[User],
+            reason: Optional[str] = None) -> None:
+    history.record(session, "report_version", version.id, action, user, reason, version.report.enterprise_id)
 
 
 def reserve_code(session: Session, version: ReportVersion) -> str:
@@ -370,7 +367,7 @@ def issue(session: Session, version: ReportVersion, user: Optional[User], today:
     return version
 
 
-def revoke(version: ReportVersion, user: User, reason: str) -> None:
+def revoke(session: Session, version: ReportVersion, user: User, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("请填写撤销原因。")
@@ -378,7 +375,7 @@ def revoke(version: ReportVersion, user: User, reason: str) -> None:
         raise Conflict(f"只有现行有效的已出具版本可以撤销，当前状态：{version.status_label}。")
     version.status, version.revoked_reason = "revoked", reason[:500]
     version.revoked_by_id, version.revoked_at = user.id, utcnow()
-    _record(version, "revoke", user, reason[:500])
+    _record(session, version, "revoke", user, reason[:500])
 
 
 def verification_status(version: ReportVersion) -> str:

@@ -32,7 +32,7 @@ def _state(world, session):
         s = db.session
         city, district = s.get(User, world.city.id), s.get(User, world.district_a.id)
         v = S.draft_report(s, s.get(Campaign, world.campaign.id), s.get(Enterprise, world.ent_a.id), district)
-        S.approve(v, city)
+        S.approve(s, v, city)
         S.issue(s, v, district)
         item = s.scalar(select(RectificationItem).where(RectificationItem.owner == "both"))
         L.issue_letter(s, item, "opinion", city, v.issue_date, approver=district)

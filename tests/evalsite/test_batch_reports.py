@@ -46,7 +46,7 @@ def _approve(app, version_ids, approver):
     with app.app_context():
         s = db.session
         for vid in version_ids:
-            S.approve(s.get(ReportVersion, vid), s.get(User, approver.id))
+            S.approve(s, s.get(ReportVersion, vid), s.get(User, approver.id))
         s.commit()
 
 

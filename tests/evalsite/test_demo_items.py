@@ -67,7 +67,7 @@ def test_a_corrected_version_prints_the_tracked_deadlines(app, session):
     # a draft correction previews the same deadlines
     with app.test_request_context():
         draft = S.draft_report(session, newer.report.campaign, newer.report.enterprise, None)
-        later = S.preview_data(draft, newer.issue_date + dt.timedelta(days=40))
+        later = S.preview_data(session, draft, newer.issue_date + dt.timedelta(days=40))
     previewed = {instance_key(p["code"], p.get("indicator")): p["deadline"] for p in later["problems"]}
     assert all(previewed[k] == second[k] for k in previewed.keys() & second.keys())
 

@@ -20,7 +20,7 @@ def _approved(app, world, session):
         city, district = s.get(User, world.city.id), s.get(User, world.district_a.id)
         for ent_id in (world.ent_a.id, world.ent_a2.id):
             v = S.draft_report(s, s.get(Campaign, world.campaign.id), s.get(Enterprise, ent_id), district)
-            S.approve(v, city)
+            S.approve(s, v, city)
         s.commit()
 
 
@@ -63,7 +63,7 @@ def test_interrupted_batch_keeps_reserved_codes(app, world, session, today):  # 
                 raise KeyboardInterrupt
 
         with pytest.raises(KeyboardInterrupt):
-            run_batch(db.session.get(Campaign, world.campaign.id), workers=1, progress=stop)
+            run_batch(db.session, db.session.get(Campaign, world.campaign.id), workers=1, progress=stop)
     session.expire_all(); session.rollback()
     states = sorted(v.status for v in session.scalars(select(ReportVersion)))
     assert states == ["approved", "issued"]

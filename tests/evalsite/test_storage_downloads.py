@@ -91,7 +91,7 @@ def test_an_issued_report_pdf_comes_from_the_store(app, world, session, login_as
         s = db.session
         v = workflow.draft_report(s, s.get(Campaign, world.campaign.id), s.get(Enterprise, world.ent_a.id),
                                   s.get(User, world.district_a.id))
-        workflow.approve(v, s.get(User, world.city.id))
+        workflow.approve(s, v, s.get(User, world.city.id))
         workflow.issue(s, v, s.get(User, world.district_a.id))
         s.commit()
         vid = v.id

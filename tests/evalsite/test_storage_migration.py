@@ -127,7 +127,7 @@ def test_storage_migrate_copies_issued_pdfs_from_the_old_local_folder(app, world
         s = db.session
         v = workflow.draft_report(s, s.get(Campaign, world.campaign.id), s.get(Enterprise, world.ent_a.id),
                                   s.get(User, world.district_a.id))
-        workflow.approve(v, s.get(User, world.city.id))
+        workflow.approve(s, v, s.get(User, world.city.id))
         workflow.issue(s, v, s.get(User, world.district_a.id))
         s.commit()
         pdf, key = v.pdf, v.sha256
