@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -29,6 +31,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+T = TypeVar("T")
 _write_mode: contextvars.ContextVar[bool] = contextvars.ContextVar("evalsite_write_mode", default=False)
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -64,6 +67,26 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if is_write() else "BEGIN")
+
+
+def insert_or_reread(session: Session, row: T, stmt) -> T:
+    """Insert ``row``, or return the twin another transaction inserted since ``stmt`` found none.
+
+    For get-or-create behind a unique constraint: two first visits at once both miss the row and
+    both insert, and the constraint refuses the second. The insert runs in a SAVEPOINT, so that
+    refusal undoes only the insert, never the caller's earlier work, and the row is read again.
+    """
+    session.flush()  # the caller's own pending work, outside the savepoint: its errors stay its own
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        found = session.scalar(stmt)
+        if found is None:  # refused for another reason: not a lost race
+            raise
+        return found
+    return row
 
 
 def is_write() -> bool:

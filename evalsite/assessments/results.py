@@ -20,6 +20,7 @@ from scoring.indicator_system import IndicatorSystem, default_system, parse_syst
 from scoring.problems import detect_problems
 from scoring.procedure import CheckResult, ContractRecord, region_rules, run_checks
 
+from ..db import insert_or_reread
 from ..models import (Assessment, Campaign, CollectiveContract, ContractCoverage, DetectedProblem, Enrolment,
                       Enterprise, EvaluationResult, IndicatorSystemRecord, RectificationItem, VetoEvent)
 from ..models.base import utcnow
@@ -40,11 +41,12 @@ def system_for(session: Session, campaign: Campaign, pin: bool = True) -> Indica
         return default_system()
     if digest is None:
         system = default_system()
-        if session.scalar(select(IndicatorSystemRecord.id).where(IndicatorSystemRecord.hash == system.hash)) is None:
+        stored = select(IndicatorSystemRecord).where(IndicatorSystemRecord.hash == system.hash)
+        if session.scalar(stored) is None:  # two first saves at once: one record, both pinned to it
             from scoring.indicator_system import DEFAULT_FILE
 
-            session.add(IndicatorSystemRecord(hash=system.hash, code=system.code, version=system.version,
-                                              text=DEFAULT_FILE.read_text(encoding="utf-8")))
+            insert_or_reread(session, IndicatorSystemRecord(hash=system.hash, code=system.code, version=system.version,
+                                                            text=DEFAULT_FILE.read_text(encoding="utf-8")), stored)
         campaign.indicator_system_hash = system.hash
         session.flush()
         _SYSTEMS[system.hash] = system

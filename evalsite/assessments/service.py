@@ -27,6 +27,7 @@ from ..timefmt import format_date
 from ..confirm import fingerprint
 from ..domain_errors import Conflict, Invalid
 from ..campaign_context import campaign_for
+from ..db import insert_or_reread
 from ..models import (Assessment, AssessmentItem, Campaign, ConflictDeclaration, Enrolment, Enterprise,
                       EvaluatorAssignment, Evidence, EvidenceRequest, User)
 from ..models.base import utcnow
@@ -61,13 +62,13 @@ def find_assessment(session: Session, campaign: Campaign, enterprise: Enterprise
                                     Assessment.kind == kind)
     stmt = stmt.where(Assessment.evaluator_id == evaluator.id) if evaluator else \
         stmt.where(Assessment.evaluator_id.is_(None))
-    found = session.scalar(stmt.order_by(Assessment.id))
+    stmt = stmt.order_by(Assessment.id)
+    found = session.scalar(stmt)
     if found is None and create:
-        found = Assessment(campaign_id=campaign.id, enterprise_id=enterprise.id, kind=kind,
-                           evaluator_id=evaluator.id if evaluator else None,
-                           system_hash=evaluation.system_for(session, campaign).hash, status="draft")
-        session.add(found)
-        session.flush()
+        found = insert_or_reread(session, Assessment(
+            campaign_id=campaign.id, enterprise_id=enterprise.id, kind=kind,
+            evaluator_id=evaluator.id if evaluator else None,
+            system_hash=evaluation.system_for(session, campaign).hash, status="draft"), stmt)
     return found
 
 
