@@ -2,9 +2,8 @@
 
 Every contract goes through ``service.save_contract`` (audited like a typed
 contract); the meetings of a row replace the stored ones only when the row
-lists some. The upload is parked and re-checked at confirmation exactly like
-the registry import (``import_service.park`` with ``KIND``). Every function takes the caller's
-``session`` and never commits.
+lists some. The pages take the registry import's steps (``import_flow``). Every
+function takes the caller's ``session`` and never commits.
 """
 from __future__ import annotations
 
@@ -21,7 +20,6 @@ from .import_preview import Preview
 from .import_service import allowed_units_for
 from .importer import read_sheet
 
-KIND = "contract_import"
 CHUNK = 500
 
 

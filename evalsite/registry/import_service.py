@@ -1,32 +1,21 @@
-"""Registry import against the database: lookups, the parked upload, the one-transaction write.
+"""Registry import against the database: lookups, the check of a file, the one-transaction write.
 
-The uploaded bytes are parked in the scratch area of the file store
-(``storage.scratch_storage``, shared by every web process) under their SHA-256,
-which the (signed) session keeps with the file name, the user and the time;
-the confirm step re-reads (verified) and re-checks that file, so nothing the
-browser sends back is trusted. Parked files older than a day are swept.
-The database functions take the caller's ``session`` and never commit.
+Every function takes the caller's ``session`` and never commits (the pages' steps, with the
+parked upload, are ``import_flow``; the command is ``cli.py``).
 """
 from __future__ import annotations
 
-import time
-
-from flask import current_app
-from flask import session as browser_session
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..audit import record
 from ..models import Enterprise, Industry, ReportingUnit
-from ..storage import StorageError, scratch_storage
 from .import_aliases import squash, vocabulary
 from .import_cells import NameMatcher, unit_matcher
 from .import_preview import Preview
 from .import_rows import OPTIONAL_FIELDS, Lookups, check_rows
 from .importer import REGISTRY, read_sheet
 
-SESSION_KEY = "registry_import"
-MAX_AGE = 24 * 3600
 SNAPSHOT_FIELDS = ("id", "unit_id", "name", "industry_id", "headcount", "unionised", "above_size") + tuple(
     name for name, _ in OPTIONAL_FIELDS.values())
 
@@ -62,15 +51,13 @@ def allowed_units_for(user) -> set[int] | None:
     return {user.unit_id} if user.unit_id else set()
 
 
-def preview(session: Session, filename: str, data: bytes, user=None, accepted=()) -> Preview:
+def preview(session: Session, filename: str, data: bytes, user=None) -> Preview:
     """Read and check a file (raises ImportFileError for a file that cannot be read).
 
-    ``accepted``: credit codes whose rename or move was ticked in the preview.
+    A rename or move is written only when its credit code is put in the result's ``accepted`` (ticked).
     """
     sheet = read_sheet(filename, data, REGISTRY)
-    result = check_rows(sheet.rows, lookups(session, allowed_units_for(user)), sheet.warnings)
-    result.accepted = frozenset(accepted)
-    return result
+    return check_rows(sheet.rows, lookups(session, allowed_units_for(user)), sheet.warnings)
 
 
 def write(session: Session, result: Preview, source: str = "") -> dict:
@@ -95,44 +82,3 @@ def write(session: Session, result: Preview, source: str = "") -> dict:
            f"未变{counts['unchanged']}" + (f"，未勾选确认而未更新{counts['held']}" if counts["held"] else ""),
            {"counts": counts, "codes": changed[:500], "ticked": ticked, "held": held[:500]})
     return counts
-
-
-# --- the parked upload --------------------------------------------------------------------------
-
-def park(filename: str, data: bytes, user_id: int, confirmable: bool = True, kind: str = SESSION_KEY) -> str:
-    store = scratch_storage()
-    try:
-        store.sweep(MAX_AGE)
-    except StorageError as exc:  # a sweep that fails now is done at the next upload
-        current_app.logger.warning("parked imports not swept: %s", exc)
-    key = store.put(data)
-    browser_session[kind] = {"key": key, "filename": filename, "user_id": user_id, "confirmable": confirmable,
-                             "at": int(time.time())}
-    return key
-
-
-def parked(user_id: int, for_confirm: bool = False, kind: str = SESSION_KEY) -> tuple[str, bytes] | None:
-    """The file parked by this session for this user, if still there.
-
-    ``for_confirm``: only a file whose preview was clean (a bad file is parked
-    just so its corrections sheet can be downloaded).
-    """
-    meta = browser_session.get(kind)
-    if not isinstance(meta, dict) or meta.get("user_id") != user_id:
-        return None
-    if (for_confirm and not meta.get("confirmable", False)) or time.time() - meta.get("at", 0) > MAX_AGE:
-        return None
-    try:
-        data = scratch_storage().get(str(meta.get("key", "")))
-    except StorageError:
-        return None
-    return meta.get("filename", ""), data
-
-
-def discard(kind: str = SESSION_KEY) -> None:
-    meta = browser_session.pop(kind, None)
-    if isinstance(meta, dict):
-        try:
-            scratch_storage().delete(str(meta.get("key", "")))
-        except StorageError:
-            pass  # swept within a day

@@ -52,7 +52,8 @@ def user_new():
             form[name].errors.extend(messages)
         values["email"] = (form.email.data or "").strip() or None
         if not errors:
-            user = accounts.create_user(db.session, username, form.display_name.data.strip(), form.password.data, values)
+            user = accounts.create_user(db.session, username, form.display_name.data.strip(), form.password.data,
+                                        values)
             flash(f"已创建账号 {user.username}。请将初始密码通过安全渠道告知本人；其首次登录时须修改密码。", "success")
             return redirect(url_for("registry.user_list"))
     status = 400 if request.method == "POST" else 200
