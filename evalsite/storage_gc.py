@@ -27,7 +27,7 @@ from .models import FILE_KEY_COLUMNS, Job
 from .models.base import utcnow
 from .storage import Storage, StorageError
 
-SCRATCH_HOURS = 24.0  # a parked import can be confirmed for a day (registry/import_service.MAX_AGE)
+SCRATCH_HOURS = 24.0  # a parked import can be confirmed for a day (registry/import_flow.MAX_AGE)
 KEYS_LISTED = 1000
 
 

@@ -154,7 +154,7 @@ def test_a_reuse_takes_no_source_about_to_expire(app, backend, world, session): 
 
 
 def test_the_scratch_area_is_swept_by_age_alone(app, backend, world, session, monkeypatch):  # noqa: F811
-    from evalsite.registry.import_service import MAX_AGE
+    from evalsite.registry.import_flow import MAX_AGE
 
     assert storage_gc.SCRATCH_HOURS * 3600 >= MAX_AGE  # a parked import stays confirmable as long as it says
     scratch = scratch_of(app)
