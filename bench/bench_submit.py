@@ -103,6 +103,26 @@ def start(target: str, env: dict, port: int, workers: int) -> subprocess.Popen:
     raise RuntimeError(f"{target} did not start")
 
 
+def machine_cpu() -> float:
+    """CPU seconds (user + system, every process) the machine has used so far (Linux /proc/stat)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    return (int(fields[0]) + int(fields[1]) + int(fields[2]) + int(fields[5]) + int(fields[6])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(names=("postgres", "redis-server")) -> float:
+    """CPU seconds used so far by the database and Redis server processes (Linux /proc)."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, tail = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if head.split("(", 1)[1] in names:
+            fields = tail.split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def worker_cpu(proc: subprocess.Popen) -> float:
     """CPU seconds (user + system) used so far by the gunicorn master's workers (Linux /proc)."""
     total = 0.0
@@ -197,12 +217,15 @@ def one_round(label: str, target: str, env: dict, token: str, url: str, body: tu
         if profile_to:
             spy = subprocess.Popen([str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(proc.pid),
                                     "--subprocesses", "--format", "raw", "--rate", "250", "--nonblocking",
+                                    *(["--gil"] if os.environ.get("BENCH_PROFILE_GIL") else []),
                                     "--duration", str(int(args.seconds)), "--output", profile_to],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         prefix = f"{label}{secrets.token_hex(4)}"
-        cpu = worker_cpu(proc)
+        cpu, everything, servers = worker_cpu(proc), machine_cpu(), server_cpu()
         res = load(target_url, f.name, cookie, prefix, args)
         res["cpu_ms"] = (worker_cpu(proc) - cpu) * 1000 / max(res["acknowledged"], 1)
+        res["machine_ms"] = (machine_cpu() - everything) * 1000 / max(res["acknowledged"], 1)
+        res["server_ms"] = (server_cpu() - servers) * 1000 / max(res["acknowledged"], 1)
         if spy:
             spy.wait(60)
     finally:
@@ -216,6 +239,8 @@ def merge(results: list[dict]) -> dict:
     """Totals over the rounds; throughput and latencies are the median round's."""
     total = {k: sum(r[k] for r in results) for k in ("acknowledged", "errors", "rows", "sent")}
     total["cpu_ms"] = sorted(r["cpu_ms"] for r in results)[len(results) // 2]
+    total["machine_ms"] = sorted(r["machine_ms"] for r in results)[len(results) // 2]
+    total["server_ms"] = sorted(r["server_ms"] for r in results)[len(results) // 2]
     mid = sorted(results, key=lambda r: r["rps"])[len(results) // 2]
     return {**total, "rps": mid["rps"], "p50_ms": mid["p50_ms"], "p99_ms": mid["p99_ms"],
             "statuses": [r["statuses"] for r in results]}
@@ -248,7 +273,7 @@ def main() -> None:
             res, body = one_round(label, target, env, token, url, body, args, profile_to)
             runs[label].append(res)
             print(f"  round {n + 1} {label:<6} {res['rps']:7.1f} req/s  p50 {res['p50_ms']:6.1f} ms  "
-                  f"p99 {res['p99_ms']:6.1f} ms  worker CPU {res['cpu_ms']:5.2f} ms/answer  statuses {res['statuses']}  rows {res['rows']}", flush=True)
+                  f"p99 {res['p99_ms']:6.1f} ms  CPU/answer: workers {res['cpu_ms']:5.2f} ms, PostgreSQL+Redis {res['server_ms']:5.2f} ms, machine {res['machine_ms']:5.2f} ms  statuses {res['statuses']}  rows {res['rows']}", flush=True)
     s, b = merge(runs["survey"]), merge(runs["bare"])
     report(s, b)
     if args.profile:
@@ -261,12 +286,12 @@ def main() -> None:
 def report(s: dict, b: dict) -> None:
     ratio = s["rps"] / b["rps"] if b["rps"] else 0.0
     p99 = s["p99_ms"] / b["p99_ms"] if b["p99_ms"] else float("inf")
-    print("\n| app    |   req/s | p50 ms | p99 ms | errors | acknowledged |   rows | rows = ack | CPU ms/answer |")
-    print("|--------|--------:|-------:|-------:|-------:|-------------:|-------:|------------|--------------:|")
+    print("\n| app    |   req/s | p50 ms | p99 ms | errors | acknowledged |   rows | rows = ack | CPU ms/answer: workers | PostgreSQL+Redis | machine |")
+    print("|--------|--------:|-------:|-------:|-------:|-------------:|-------:|------------|-----------------------:|-----------------:|--------:|")
     for label, x in (("survey", s), ("bare", b)):
         print(f"| {label:<6} | {x['rps']:7.1f} | {x['p50_ms']:6.1f} | {x['p99_ms']:6.1f} | {x['errors']:6d} |"
               f" {x['acknowledged']:12d} | {x['rows']:6d} | {'yes' if x['rows'] == x['acknowledged'] else 'NO':<10} |"
-              f" {x['cpu_ms']:13.2f} |")
+              f" {x['cpu_ms']:22.2f} | {x['server_ms']:16.2f} | {x['machine_ms']:7.2f} |")
     goals = [("throughput survey/bare", f"{ratio:.2f}", ratio >= 0.7, ">= 0.70"),
              ("p99 survey/bare", f"{p99:.2f}", p99 <= 1.5, "<= 1.50"),
              ("errors (survey)", str(s["errors"]), s["errors"] == 0, "0"),

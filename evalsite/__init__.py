@@ -24,10 +24,12 @@ def create_app(config: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
+    from . import cookie_session
     from .db import db
     from .extensions import csrf, limiter, login_manager
 
     db.init_app(app)
+    cookie_session.init_app(app)
     from . import transaction
 
     transaction.init_app(app)  # one commit per write request (see transaction.py)

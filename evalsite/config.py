@@ -92,11 +92,27 @@ def from_env(instance_path: str) -> dict:
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 120)),
         "SESSION_ABSOLUTE_HOURS": float(os.environ.get("SESSION_ABSOLUTE_HOURS", 12)),
         "TRUST_PROXY": _bool("TRUST_PROXY", False),
+        # seconds between the answer that completes a survey batch and its release, made by a thread of the
+        # process (survey_data/releaser.py); "inline" releases in the request, after the reply is sent
+        "SURVEY_RELEASE_DELAY": _release_delay(os.environ.get("SURVEY_RELEASE_DELAY", "1")),
         "TESTING": False,
     }
     if "MFA_REQUIRED_FOR_ADMINS" in os.environ:
         cfg["MFA_REQUIRED_FOR_ADMINS"] = _bool("MFA_REQUIRED_FOR_ADMINS", True)
     return cfg
+
+
+def _release_delay(value: str) -> float | None:
+    if value.strip().lower() in ("inline", ""):
+        return None
+    try:
+        delay = float(value)
+    except ValueError:
+        raise ConfigError(f"SURVEY_RELEASE_DELAY 应为秒数或 inline。 SURVEY_RELEASE_DELAY must be seconds or 'inline', "
+                          f"not {value!r}.") from None
+    if not 0 <= delay <= 60:
+        raise ConfigError("SURVEY_RELEASE_DELAY 应在 0 到 60 秒之间。 SURVEY_RELEASE_DELAY must be 0 to 60 seconds.")
+    return delay
 
 
 def is_development(cfg: dict) -> bool:

@@ -112,6 +112,12 @@ def writing():
 class _State:
     engine: Engine
     factory: sessionmaker
+    autocommit: Engine | None = None  # PostgreSQL: the survey's lone INSERTs (``Database.autocommit_engine``)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self.autocommit is not None:
+            self.autocommit.dispose()
 
 
 class Database:
@@ -137,6 +143,19 @@ class Database:
         if "_db_session" not in g:
             g._db_session = current_app.extensions["evalsite_db"].factory()
         return g._db_session
+
+    def autocommit_engine(self) -> Engine | None:
+        """PostgreSQL only: a small pool in autocommit without the pre-ping, for the survey's one-statement answers.
+
+        The pre-ping is a round trip per checkout, as dear as the INSERT it guards; on this pool a dead
+        connection is met instead (``connection_invalidated``) and the statement is tried once more on a
+        fresh one (``survey_data.submit``), the "optimistic" disconnect handling of SQLAlchemy's docs.
+        """
+        state = current_app.extensions["evalsite_db"]
+        if state.autocommit is None and state.engine.dialect.name == "postgresql":
+            state.autocommit = create_engine(state.engine.url, isolation_level="AUTOCOMMIT", pool_size=2,
+                                             max_overflow=8)
+        return state.autocommit
 
     def new_session(self) -> Session:
         """A session independent of the request (threads, batch jobs)."""

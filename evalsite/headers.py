@@ -31,6 +31,9 @@ FIXED = {
 }
 
 
+CSP_WITHOUT_NONCE = CSP.replace(" 'nonce-{nonce}'", "")  # a response that rendered no nonce allows no inline script
+
+
 def csp_nonce() -> str:
     """This response's script nonce (one per request, unguessable)."""
     if "csp_nonce" not in g:
@@ -54,7 +57,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(resp):
-        resp.headers.setdefault("Content-Security-Policy", CSP.format(nonce=csp_nonce()))
+        nonce = g.get("csp_nonce")  # set only when the page asked for one (a template's csp_nonce())
+        resp.headers.setdefault("Content-Security-Policy", CSP.format(nonce=nonce) if nonce else CSP_WITHOUT_NONCE)
         for name, value in FIXED.items():
             resp.headers.setdefault(name, value)
         max_age = int(app.config.get("HSTS_MAX_AGE") or 0)

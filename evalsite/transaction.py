@@ -32,8 +32,8 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _end_transaction(response: Response) -> Response:
         session = g.get("_db_session")
-        if session is None or request.method in READ_METHODS:
-            return response
+        if session is None or request.method in READ_METHODS or not session.in_transaction():
+            return response  # nothing begun, nothing to end (the public answer's own statement, a cached page)
         if response.status_code < 400 and not g.pop(_DISCARD, False):
             session.commit()  # an error here becomes a 500 and the session is rolled back at teardown
         else:

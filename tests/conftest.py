@@ -123,6 +123,8 @@ def app_config(database_url, tmp_path, storage_config):
         "REDIS_URL": None,
         # batch jobs stay queued unless a test asks for the thread runner (no thread outlives its test)
         "JOB_RUNNER": "cli",
+        # survey releases inline, after the reply: a test sees the release of its fifth answer at once
+        "SURVEY_RELEASE_DELAY": None,
         "PUBLIC_BASE_URL": "http://localhost",
         "SERVER_NAME": None,
     }
@@ -134,7 +136,7 @@ def app(app_config):
     yield application
     engine = application.extensions["evalsite_db"].engine
     _empty_tables(engine)
-    engine.dispose()
+    application.extensions["evalsite_db"].dispose()  # and the survey's autocommit pool
 
 
 @pytest.fixture

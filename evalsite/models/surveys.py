@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Optional
 
 from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
@@ -83,6 +83,9 @@ class Submission(Base):
 
     __tablename__ = "submission"
     __table_args__ = (Index("ix_submission_scope", "campaign_id", "enterprise_id", "audience"),
+                      # the answers a release will publish: a handful per group, however many it ever received
+                      Index("ix_submission_unreleased", "campaign_id", "enterprise_id", "audience",
+                            sqlite_where=text("release_no IS NULL"), postgresql_where=text("release_no IS NULL")),
                       one_of("audience", AUDIENCES))
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))

@@ -29,6 +29,8 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import os
+import threading
 import time
 from dataclasses import dataclass
 
@@ -55,18 +57,75 @@ return {day, minute}
 """
 
 
-def redis_bump():
-    """The counting script bound to this app's Redis (EVALSHA, loaded again if Redis forgot it), or None."""
+class RedisCounter:
+    """The counting script over one plain Redis connection per process and thread.
+
+    Every answer makes this one call, so it skips redis-py's client layers (the pool's lock and
+    fork check, the retry and deprecation wrappers, the Script object), which cost more than the
+    round trip itself: ``Connection.send_command`` and ``read_response`` of redis-py, EVALSHA with
+    EVAL when Redis has forgotten the script, one new connection when the old one broke.
+    """
+
+    def __init__(self, url: str):
+        self.url = url
+        self.sha = hashlib.sha1(_BUMP.encode()).hexdigest()
+        self._local = threading.local()
+
+    def _connection(self):
+        import redis
+
+        conn = getattr(self._local, "conn", None)
+        if conn is None or self._local.pid != os.getpid():  # a forked worker never shares its parent's socket
+            options = redis.connection.parse_url(self.url)
+            factory = options.pop("connection_class", redis.Connection)
+            conn = self._local.conn = factory(socket_timeout=0.5, socket_connect_timeout=0.5, **options)
+            self._local.pid = os.getpid()
+        return conn
+
+    def bump(self, keys: tuple[str, str]) -> tuple[int, int]:
+        """Both counts after this answer (the day's, the minute's)."""
+        import redis
+
+        args = (2, *keys, DAY_TTL, MINUTE_TTL)
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                conn.send_command("EVALSHA", self.sha, *args)
+                try:
+                    day, minute = conn.read_response()
+                except redis.exceptions.NoScriptError:
+                    conn.send_command("EVAL", _BUMP, *args)
+                    day, minute = conn.read_response()
+                return int(day), int(minute)
+            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError):
+                conn.disconnect()
+                self._local.conn = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def take_back(self, keys: tuple[str, str]) -> None:
+        conn = self._connection()
+        try:
+            for key in keys:
+                conn.send_command("DECR", key)
+            for _ in keys:
+                conn.read_response()
+        except Exception:
+            conn.disconnect()
+            self._local.conn = None
+            raise
+
+
+def redis_counter() -> RedisCounter | None:
+    """This app's counter in Redis (``REDIS_URL``), or None without Redis."""
     url = current_app.config.get("REDIS_URL")
     if not url:
         return None
-    bump = current_app.extensions.get("survey_redis_bump")
-    if bump is None:
-        import redis
-
-        client = redis.Redis.from_url(url, socket_timeout=0.5)
-        bump = current_app.extensions["survey_redis_bump"] = client.register_script(_BUMP)
-    return bump
+    counter = current_app.extensions.get("survey_redis_counter")
+    if counter is None or counter.url != url:
+        counter = current_app.extensions["survey_redis_counter"] = RedisCounter(url)
+    return counter
 
 
 def _counter_upsert(dialect_insert):
@@ -105,42 +164,41 @@ class Shared:
     """An answer counted in Redis: what the counts say, and the keys to take it back from."""
     refused: str | None  # 'burst', 'cap' or None
     keys: tuple[str, str]
+    counter: RedisCounter | None = None
+    day_count: int = 0  # the link's answers counted today, this one included (it paces the releases)
 
 
 def count_shared(link, today: dt.date) -> Shared | None:
     """Count one answer for the link in Redis (one round trip); None without Redis or when it is down."""
-    bump = redis_bump()
-    if bump is None:
+    counter = redis_counter()
+    if counter is None:
         return None
     minute = int(time.time() // 60)
     keys = (f"survey:cap:{link.id}:{today.isoformat()}", f"survey:burst:{link.id}:{minute}")
     try:
-        day_count, minute_count = bump(keys=list(keys), args=[DAY_TTL, MINUTE_TTL])
+        day_count, minute_count = counter.bump(keys)
     except Exception:  # Redis down: the caller falls back to the database
         log.warning("survey limits: Redis unavailable, counting in the database")
         return None
     if minute_count > link.burst:
-        return Shared("burst", keys)
-    return Shared("cap" if day_count > link.cap else None, keys)
+        return Shared("burst", keys, counter=counter, day_count=day_count)
+    return Shared("cap" if day_count > link.cap else None, keys, counter=counter, day_count=day_count)
 
 
 def uncount(shared: Shared | None) -> None:
     """Take back an answer counted in Redis that was not stored (a retry of a stored key); best effort."""
-    if shared is None:
+    if shared is None or shared.counter is None:
         return
     try:
-        pipe = redis_bump().registered_client.pipeline(transaction=False)
-        for key in shared.keys:
-            pipe.decr(key)
-        pipe.execute()
+        shared.counter.take_back(shared.keys)
     except Exception:
         log.warning("survey limits: Redis unavailable, an answer not stored stays counted")
 
 
-def count_here(session: Session, link, today: dt.date) -> str | None:
+def count_here(session: Session, link, today: dt.date) -> tuple[str | None, int]:
     """Without Redis: both counts in the database, in the caller's transaction (a refused or rolled back
-    answer is not counted). 'burst', 'cap' or None."""
+    answer is not counted). ('burst', 'cap' or None; the link's answers today, this one included)."""
     day_count, minute_count = count_in_db(session, link.id, today, int(time.time() // 60))
     if minute_count > link.burst:
-        return "burst"
-    return "cap" if day_count > link.cap else None
+        return "burst", day_count
+    return ("cap" if day_count > link.cap else None), day_count

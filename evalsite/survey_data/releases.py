@@ -22,10 +22,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from surveys import disclosure, load_settings
+from surveys import disclosure
 from surveys.metrics import option_counts, rate_counts
 
-from ..db import writing
+from ..db import db, writing
 from ..models import Submission, SurveyRelease
 from ..timefmt import local_today
 from .store import AUDIENCE_CODES, definition_by_hash, response_counts
@@ -73,16 +73,41 @@ def version_counts(session: Session, digest: str, sets: list) -> dict:
             "questions": option_counts(definition, sets)}
 
 
+def _latest_of(session: Session, campaign_id: int, enterprise_id: int, audience: str) -> Published:
+    """One group's latest release: the top of the unique (campaign, enterprise, audience, number) index."""
+    row = session.execute(select(SurveyRelease.number, SurveyRelease.answers, SurveyRelease.released_on,
+                                 SurveyRelease.counts)
+                          .where(SurveyRelease.campaign_id == campaign_id, SurveyRelease.enterprise_id == enterprise_id,
+                                 SurveyRelease.audience == audience)
+                          .order_by(SurveyRelease.number.desc()).limit(1)).first()
+    return Published(*row) if row else NOTHING
+
+
+def _lock_group(session: Session, campaign_id: int, enterprise_id: int, audience: str) -> None:
+    """On PostgreSQL, one release of a group at a time (a transaction-scoped advisory lock).
+
+    The second of two concurrent releases waits for the first to commit, then reads its release and
+    finds nothing due, instead of computing the same release and failing on the unique number. SQLite
+    needs nothing: a write transaction there (``writing()``) already excludes every other writer.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(
+            func.hashtextextended(f"survey-release:{campaign_id}:{enterprise_id}:{audience}", 0))))
+
+
 def release(session: Session, campaign_id: int, enterprise_id: int, audience: str, today=None) -> int:
     """Publish the unpublished answers of one group if enough have arrived, in the caller's write transaction.
 
     Returns the new release number (0 when none is due). The submissions are
     marked with the number first, so an answer committed meanwhile simply
-    waits for the next release.
+    waits for the next release. Costs the batch, not the group: the waiting
+    answers come from a partial index (``ix_submission_unreleased``) and the
+    counts are added to the previous release's.
     """
+    _lock_group(session, campaign_id, enterprise_id, audience)
     scope = (Submission.campaign_id == campaign_id, Submission.enterprise_id == enterprise_id,
              Submission.audience == audience)
-    previous = latest(session, campaign_id, [enterprise_id]).get((enterprise_id, audience), NOTHING)
+    previous = _latest_of(session, campaign_id, enterprise_id, audience)
     waiting = session.execute(select(Submission.id, Submission.definition_hash, Submission.answers)
                               .where(*scope, Submission.release_no.is_(None))).all()
     if not disclosure.release_due(previous.answers + len(waiting), previous.answers):
@@ -145,17 +170,19 @@ def refresh(session: Session, campaign_id: int, live: dict, enterprise_ids=None)
     means that request made it.
     """
     published = latest(session, campaign_id, enterprise_ids)
-    return sum(_release_alone(session, campaign_id, eid, audience) for eid, audience in due(live, published))
+    return sum(_release_alone(session.get_bind(), campaign_id, eid, audience)
+               for eid, audience in due(live, published))
 
 
-def _release_alone(session: Session, campaign_id: int, enterprise_id: int, audience: str) -> int:
+def _release_alone(bind, campaign_id: int, enterprise_id: int, audience: str) -> int:
     """:func:`release` in a short write transaction of its own; 1 when made.
 
-    Two at once (two processes, or an answer and a page): the unique release
-    number lets one commit and makes the other fail, so nothing is counted twice.
+    Two at once (two processes, or an answer and a page) wait for each other
+    (``_lock_group``); should one still fail, the unique release number keeps
+    anything from being counted twice and the other release stands.
     """
     try:
-        with writing(), Session(bind=session.get_bind()) as writer:
+        with writing(), Session(bind=bind) as writer:
             made = release(writer, campaign_id, enterprise_id, audience)
             writer.commit()
             return 1 if made else 0
@@ -165,21 +192,20 @@ def _release_alone(session: Session, campaign_id: int, enterprise_id: int, audie
 
 
 def after_answer(session: Session, campaign_id: int, enterprise_id: int, audience: str) -> int:
-    """Called once an answer is committed: make the group's release if that answer completed a batch.
+    """Called after the answer that paces the group's next release is committed (``submit.Recorded``).
 
     So figures do not wait for somebody to open a page (nor depend on who
-    opened which page first). Cheap: one indexed count of the group's
-    unpublished answers; the release itself runs only every ``release_step``
-    answers, in its own transaction, after the answer's (which it never holds up
-    or undoes). Returns 1 when a release was made.
+    opened which page first). Only one answer in ``release_step`` calls it,
+    after its reply is sent; the release runs in its own transaction, which
+    never holds up or undoes the answer's. Returns 1 when a release was made.
     """
-    waiting = session.scalar(select(func.count()).select_from(Submission).where(
-        Submission.campaign_id == campaign_id, Submission.enterprise_id == enterprise_id,
-        Submission.audience == audience, Submission.release_no.is_(None)))
-    session.rollback()  # end the read: the release reads afresh in its own transaction
-    if waiting < load_settings().release_step:
-        return 0
-    return _release_alone(session, campaign_id, enterprise_id, audience)
+    session.rollback()  # end whatever the request read: the release reads afresh in its own transaction
+    return _release_alone(session.get_bind(), campaign_id, enterprise_id, audience)
+
+
+def release_now(campaign_id: int, enterprise_id: int, audience: str) -> int:
+    """One group's release in a transaction of its own, on the app's engine (``releaser``: a thread)."""
+    return _release_alone(db.engine, campaign_id, enterprise_id, audience)
 
 
 def refresh_all(session: Session, campaign_id: int, enterprise_ids=None) -> int:
@@ -202,4 +228,5 @@ def released_answer_sets(session: Session, campaign_id: int, enterprise_id: int,
 
 
 __all__ = ["AUDIENCE_CODES", "NOTHING", "Published", "add_counts", "after_answer", "due", "latest", "refresh", "refresh_all", "release",
+           "release_now",
            "released_answer_sets", "version_counts"]

@@ -40,6 +40,11 @@ def store_definition(session: Session, text: str, source: str, user_id: int | No
     return definition
 
 
+def loaded_definition(digest: str | None) -> Definition | None:
+    """A questionnaire this process has parsed already (None otherwise: ask ``definition_by_hash``)."""
+    return _DEFINITIONS.get(digest) if digest else None
+
+
 def definition_by_hash(session: Session, digest: str | None) -> Definition | None:
     if not digest:
         return None

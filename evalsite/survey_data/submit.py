@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Callable
 
+import json
 import threading
 import time
 
@@ -30,6 +32,7 @@ from sqlalchemy.orm import Session
 from surveys import Definition, ballots, load_settings
 from surveys.settings import burst_limit, daily_cap
 
+from ..db import db
 from ..models import BallotCode, Campaign, Enrolment, Enterprise, Submission, SurveyLink
 from . import limits
 from .store import KEY_ALPHABET, code_hash
@@ -180,47 +183,128 @@ _CONSUME = (update(BallotCode.__table__).values(used=True)
                    BallotCode.used.is_(False)))
 
 
-def _connection(session: Session, single_statement: bool):
-    """The session's connection; for a lone INSERT on PostgreSQL in autocommit (no BEGIN, no COMMIT)."""
-    if not single_statement or session.get_bind().dialect.name != "postgresql":
-        return session.connection()
-    if session.in_transaction():
-        session.rollback()  # only reads happened before (the link read again): nothing to keep
-    return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+def _guarded_sql(dialect) -> tuple[str, dict]:
+    """``_GUARDED`` as the driver's SQL text and its constant parameters, compiled once per dialect.
+
+    Executed as text on the autocommit path: building the cache key of a statement this size costs
+    more than the driver's whole execution of it.
+    """
+    found = _COMPILED.get(dialect.name)
+    if found is None:
+        compiled = _GUARDED.compile(dialect=dialect)
+        found = _COMPILED[dialect.name] = (str(compiled), {k: v for k, v in compiled.params.items()
+                                                             if not k.startswith("p_")})
+    return found
+
+
+_COMPILED: dict = {}
+
+
+def _insert_alone(engine, values: dict, shared) -> str:
+    """The guarded INSERT in autocommit: 'created', 'stale' or 'duplicate' (taken back from the counts).
+
+    ``engine``: ``db.autocommit_engine()`` (PostgreSQL, psycopg, no pre-ping). The statement goes to the
+    driver's cursor of a pooled connection: the one statement of the hottest path, where Core's
+    execution layer costs as much as the driver. A connection found dead is dropped from the pool and
+    the statement tried once more on a fresh one.
+    """
+    import psycopg
+
+    sql, constants = _guarded_sql(engine.dialect)
+    params = {**values, **constants, "p_answers": json.dumps(values["p_answers"])}  # as the JSON type stores it
+    for attempt in (1, 2):
+        pooled = engine.raw_connection()
+        try:
+            with pooled.cursor() as cursor:
+                cursor.execute(sql, params)
+                stored = cursor.rowcount
+        except psycopg.IntegrityError:  # the key is there already: a double tap, a retry, or a concurrent twin
+            pooled.close()
+            limits.uncount(shared)
+            return "duplicate"
+        except psycopg.OperationalError:
+            pooled.invalidate()
+            if attempt == 2:
+                raise
+            continue
+        except BaseException:
+            pooled.close()
+            raise
+        pooled.close()
+        break
+    if stored != 1:
+        limits.uncount(shared)
+        return "stale"
+    return "created"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What became of one answer, and whether it is the one that should try the group's next release.
+
+    ``paces_release``: the link's day count of this stored answer is a multiple of ``release_step``, so
+    one answer in five (not every answer) tries a release, without counting anything more: the count is
+    the one the limits already took. A count that skips (a refused or retried answer) only delays that
+    release to the next multiple, or to the next page that shows the figures (``releases.refresh``).
+    """
+    outcome: str
+    paces_release: bool = False
 
 
 def record(session: Session, link: PublicLink, definition: Definition, key: str, answers: dict,
            today: dt.date, ballot: str | None = None) -> str:
-    """Store one submission: 'created', 'duplicate', 'ballot' (code used/unknown), 'burst', 'cap', or
-    'stale' (the link is no longer as read: read it again and decide anew). Nothing is stored unless
-    'created'; the limits count an answer they refused, as they always did, but not one not stored."""
+    """:func:`record_answer`'s outcome only (what most callers need)."""
+    return record_answer(session, link, definition, key, answers, today, ballot).outcome
+
+
+def record_answer(session: Session | Callable[[], Session], link: PublicLink, definition: Definition, key: str,
+                  answers: dict, today: dt.date, ballot: str | None = None) -> Recorded:
+    """Store one submission. The outcome is 'created', 'duplicate', 'ballot' (code used/unknown), 'burst',
+    'cap', or 'stale' (the link is no longer as read: read it again and decide anew). Nothing is stored
+    unless 'created'; the limits count an answer they refused, as they always did, but not one not stored.
+
+    ``session`` may be a function giving one (the view's ``lambda: db.session``): the one-statement path
+    never needs a session, so it never opens one.
+    """
     shared = limits.count_shared(link, today)  # with Redis, before the row: a refused answer never reaches it
     if shared is not None and shared.refused:
-        return shared.refused
+        return Recorded(shared.refused)
     values = {"p_link": link.id, "p_hash": definition.hash, "p_key": key, "p_answers": answers, "p_today": today,
               "p_ballots": link.ballots_required, "p_cap": link.daily_cap or 0}
-    conn = _connection(session, shared is not None and not link.ballots_required)
+    autocommit = db.autocommit_engine() if shared is not None and not link.ballots_required else None
+    if autocommit is not None:  # PostgreSQL, counted in Redis, no ballot code: the answer is one statement
+        outcome = _insert_alone(autocommit, values, shared)
+        return Recorded(outcome, paces_release=outcome == "created" and _paces(shared.day_count))
+    if callable(session):
+        session = session()
+    conn = session.connection()
     try:
         stored = conn.execute(_GUARDED, values).rowcount
     except IntegrityError:  # the key is there already: a double tap, a retry, or a concurrent twin
         session.rollback()
         limits.uncount(shared)
-        return "duplicate"
+        return Recorded("duplicate")
     outcome = "created" if stored == 1 else "stale"
     if outcome == "created" and link.ballots_required:
         consumed = conn.execute(_CONSUME, {"p_link": link.id, "p_hash": code_hash(ballot or "")}).rowcount
         outcome = "created" if consumed == 1 else "ballot"
+    day_count = shared.day_count if shared is not None else 0
     if outcome == "created" and shared is None:
-        outcome = limits.count_here(session, link, today) or "created"
+        refused, day_count = limits.count_here(session, link, today)
+        outcome = refused or "created"
     if outcome != "created":
         session.rollback()
         if outcome in ("stale", "ballot"):
             limits.uncount(shared)
-        return outcome
+        return Recorded(outcome)
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
         limits.uncount(shared)
-        return "duplicate"
-    return "created"
+        return Recorded("duplicate")
+    return Recorded("created", paces_release=_paces(day_count))
+
+
+def _paces(day_count: int) -> bool:
+    return day_count % load_settings().release_step == 0

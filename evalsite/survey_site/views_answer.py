@@ -23,6 +23,7 @@ from ..domain_errors import DomainError, Gone
 from ..errors import MESSAGES, abort_zh, handle_domain_error
 from ..survey_data import store as svc
 from ..survey_data import releases
+from ..survey_data.releaser import releaser
 from ..survey_data import submit as answering
 from ..timefmt import local_today
 from . import csrf, draft
@@ -100,7 +101,7 @@ def _link(token: str, cached: bool = False) -> tuple[answering.PublicLink, Defin
     this process's copy of a link that could be answered (the INSERT checks it again)."""
     link = _links().get(token) if cached else None
     if link is not None and answering.link_problem(link, _today()) is None:
-        definition = svc.definition_by_hash(db.session, link.definition_hash)
+        definition = svc.loaded_definition(link.definition_hash)  # no session opened for a cached link
         if definition is not None:
             return link, definition
     link = answering.public_link(db.session, token) if len(token) <= 64 else None
@@ -252,7 +253,9 @@ def _advance(link, definition, raw, index, key, ballot, nav):
         return _again(link, definition, key, later, raw, status=200, ballot=ballot)
     if check.errors:  # later pages show nothing, so none of their questions can fail; kept as a guard
         return _again(link, definition, key, first_bad, raw, check.errors, message=FIX_MESSAGE, ballot=ballot)
-    outcome = answering.record(db.session, link, definition, key, prune_hidden(definition, check.answers), _today(), ballot)
+    recorded = answering.record_answer(lambda: db.session, link, definition, key,
+                                       prune_hidden(definition, check.answers), _today(), ballot)
+    outcome = recorded.outcome
     if outcome == "ballot":  # used meanwhile (another phone, same slip): say which, keep everything
         problem = answering.ballot_problem(db.session, link, ballot) or ballots.USED
         return _go(link, definition, key, 0, raw, {"_ballot": problem}, 400,
@@ -262,8 +265,12 @@ def _advance(link, definition, raw, index, key, ballot, nav):
     if outcome in LIMIT_MESSAGES:
         return _go(link, definition, key, index, raw, status=429, message=LIMIT_MESSAGES[outcome], ballot=ballot)
     resp = _thanks(link)
-    if outcome == "created":  # committed: publish the batch it may complete, once the reply is sent
-        resp.call_on_close(functools.partial(_publish_after, current_app._get_current_object(), link))
+    if recorded.paces_release:  # committed, and one in five: the batch it may complete is released soon
+        background = releaser(current_app)
+        if background is not None:
+            background.ask((link.campaign_id, link.enterprise_id, link.audience))
+        else:  # inline, once the reply is sent (SURVEY_RELEASE_DELAY unset)
+            resp.call_on_close(functools.partial(_publish_after, current_app._get_current_object(), link))
     return resp
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from evalsite.models import Submission, SurveyLink
+from evalsite.timefmt import local_today
 from surveys import default_definition
 from tests.evalsite.survey_support import WORKER_ANSWERS, full_post, hidden_fields, make_links
 
@@ -49,7 +50,7 @@ def test_first_page_is_small_self_contained_and_shows_the_anonymity_notice(clien
     assert "<table" not in text
 
 
-def test_walks_through_pages_keeping_answers_and_stores_one_submission(client, session, token, world):
+def test_walks_through_pages_keeping_answers_and_stores_one_submission(app, client, session, token, world):
     page = client.get(f"/s/{token}")
     fields = hidden_fields(page.get_data(as_text=True))
     definition = default_definition("worker")
@@ -68,7 +69,8 @@ def test_walks_through_pages_keeping_answers_and_stores_one_submission(client, s
     stored = session.scalar(select(Submission))
     assert stored.answers["W14"] == 5 and stored.answers["W06"] == ["A", "C"]
     assert stored.enterprise_id == world.ent_a.id and stored.audience == "worker"
-    assert stored.definition_hash == definition.hash and stored.submitted_on == dt.date.today()
+    with app.app_context():  # the day in Beijing (TIMEZONE), not the machine's: after 16:00 UTC they differ
+        assert stored.definition_hash == definition.hash and stored.submitted_on == local_today()
 
 
 def test_back_button_keeps_answers_of_both_pages(client, token):
