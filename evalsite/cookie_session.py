@@ -1,4 +1,9 @@
-"""Flask's signed-cookie session, with its signer built once per secret instead of on every request.
+"""Flask's signed-cookie session: none at all on the public survey, and a signer built once per secret.
+
+The public survey (``/s/...``) is anonymous and keeps nothing in Flask's session (its CSRF and draft
+have cookies of their own, ``survey_site/csrf.py`` and ``draft.py``), so its requests get Flask's
+null session: no cookie read or written, and no ``Vary: Cookie`` on the workers' pages (Flask-Login's
+remember-me check reads the session after every request). A write to it would fail loudly.
 
 ``SecureCookieSessionInterface`` derives a new itsdangerous serializer for every request, even one
 that carries no session cookie at all (every worker's answer on the public survey). The serializer
@@ -11,8 +16,16 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
 
+SURVEY_PREFIX = "/s/"  # the public survey blueprint's URLs (survey_site)
+
+
 class CachedSignerSessionInterface(SecureCookieSessionInterface):
     _signer: tuple | None = None
+
+    def open_session(self, app: Flask, request):
+        if request.path.startswith(SURVEY_PREFIX):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
     def get_signing_serializer(self, app: Flask):
         secret = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
