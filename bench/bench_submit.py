@@ -123,6 +123,30 @@ def server_cpu(names=("postgres", "redis-server")) -> float:
     return total
 
 
+def start_releaser(env: dict) -> subprocess.Popen:
+    """The survey's release process (``flask survey-releaser``), as a deployment with Redis runs it."""
+    flask = str(Path(sys.executable).with_name("flask"))
+    proc = subprocess.Popen([flask, "--app", "evalsite:create_app()", "survey-releaser"], cwd=str(ROOT),
+                            env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis.from_url(env["REDIS_URL"])
+    for _ in range(100):  # its heartbeat: from now on the web processes hand their releases over
+        if client.exists("survey:releases:alive"):
+            return proc
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("flask survey-releaser did not start")
+
+
+def process_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def worker_cpu(proc: subprocess.Popen) -> float:
     """CPU seconds (user + system) used so far by the gunicorn master's workers (Linux /proc)."""
     total = 0.0
@@ -205,6 +229,7 @@ def one_round(label: str, target: str, env: dict, token: str, url: str, body: tu
               profile_to: str | None) -> tuple[dict, tuple]:
     port = free_port()
     proc = start(target, env, port, args.workers)
+    releaser = start_releaser(env) if label == "survey" else None
     spy = None
     with tempfile.NamedTemporaryFile("w", suffix=".form", delete=False) as f:
         pass
@@ -222,15 +247,20 @@ def one_round(label: str, target: str, env: dict, token: str, url: str, body: tu
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         prefix = f"{label}{secrets.token_hex(4)}"
         cpu, everything, servers = worker_cpu(proc), machine_cpu(), server_cpu()
+        releasing = process_cpu(releaser.pid) if releaser else 0.0
         res = load(target_url, f.name, cookie, prefix, args)
         res["cpu_ms"] = (worker_cpu(proc) - cpu) * 1000 / max(res["acknowledged"], 1)
         res["machine_ms"] = (machine_cpu() - everything) * 1000 / max(res["acknowledged"], 1)
         res["server_ms"] = (server_cpu() - servers) * 1000 / max(res["acknowledged"], 1)
+        res["releaser_ms"] = ((process_cpu(releaser.pid) - releasing) * 1000 / max(res["acknowledged"], 1)
+                              if releaser else 0.0)
         if spy:
             spy.wait(60)
     finally:
         os.unlink(f.name)
         stop(proc)
+        if releaser:
+            stop(releaser)
     res["rows"] = rows_with(url, prefix)
     return res, body
 
@@ -273,7 +303,7 @@ def main() -> None:
             res, body = one_round(label, target, env, token, url, body, args, profile_to)
             runs[label].append(res)
             print(f"  round {n + 1} {label:<6} {res['rps']:7.1f} req/s  p50 {res['p50_ms']:6.1f} ms  "
-                  f"p99 {res['p99_ms']:6.1f} ms  CPU/answer: workers {res['cpu_ms']:5.2f} ms, PostgreSQL+Redis {res['server_ms']:5.2f} ms, machine {res['machine_ms']:5.2f} ms  statuses {res['statuses']}  rows {res['rows']}", flush=True)
+                  f"p99 {res['p99_ms']:6.1f} ms  CPU/answer: workers {res['cpu_ms']:5.2f} ms, PostgreSQL+Redis {res['server_ms']:5.2f} ms, releaser {res['releaser_ms']:4.2f} ms, machine {res['machine_ms']:5.2f} ms  statuses {res['statuses']}  rows {res['rows']}", flush=True)
     s, b = merge(runs["survey"]), merge(runs["bare"])
     report(s, b)
     if args.profile:

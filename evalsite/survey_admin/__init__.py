@@ -7,7 +7,8 @@ BLUEPRINTS = [bp]
 
 
 def register_cli(app):
-    from .cli import survey_links, survey_release
+    from .cli import survey_links, survey_release, survey_releaser
 
     app.cli.add_command(survey_links)
     app.cli.add_command(survey_release)
+    app.cli.add_command(survey_releaser)

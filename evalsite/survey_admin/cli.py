@@ -50,3 +50,16 @@ def survey_release(campaign_code):
     waiting = sum(n - published[k].answers if k in published else n for k, n in counts.items())
     click.echo(f"{campaign.name}：新发布 {made} 批；{len(published)} 组已有发布结果，"
                f"{waiting} 份答卷等待下一批（每批至少5份）。")
+
+
+@click.command("survey-releaser")
+@with_appcontext
+def survey_releaser():
+    """Make the survey releases the web processes ask for, until stopped (needs REDIS_URL; see README)."""
+    from flask import current_app
+
+    from ..survey_data import release_process
+
+    click.echo("问卷结果发布进程已启动（Ctrl+C 停止）。", err=True)
+    made = release_process.run(current_app._get_current_object())
+    click.echo(f"问卷结果发布进程已停止，共发布 {made} 批。", err=True)

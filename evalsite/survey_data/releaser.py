@@ -10,6 +10,12 @@ the batch, not the answer. Batches only grow, so "at least ``release_step`` new 
 release" (``surveys.disclosure.release_due``) holds as before; two processes releasing one group at
 once are serialised by ``releases.release`` itself.
 
+With Redis (``REDIS_URL``) and a release process running (``flask survey-releaser``, see
+``release_process.py``), the thread only hands the groups over (one SADD a second at most), so the
+counting never holds the web process's interpreter while it serves answers; without that process
+(its heartbeat key missing) the thread releases them itself, so figures never wait for a process
+nobody started.
+
 ``SURVEY_RELEASE_DELAY`` unset (None, the tests) releases inline once the reply is sent, as before.
 A process that stops releases what it was asked for before it exits (``atexit``); a process killed
 outright leaves those answers for the next paced answer or the next page that shows the figures
@@ -69,8 +75,11 @@ class Releaser:
         return self.release(self._take())
 
     def release(self, groups: set[Group]) -> int:
-        from . import releases  # noqa: PLC0415 - releases imports nothing of this module; kept lazy for start-up
+        """Hand the groups to the release process when one runs, else release them here; releases made here."""
+        from . import release_process, releases  # noqa: PLC0415 - neither imports this module; lazy for start-up
 
+        if groups and release_process.hand_over(self.app.config.get("REDIS_URL"), groups):
+            return 0
         made = 0
         for campaign_id, enterprise_id, audience in sorted(groups):
             try:

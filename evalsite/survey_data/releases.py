@@ -108,13 +108,15 @@ def release(session: Session, campaign_id: int, enterprise_id: int, audience: st
     scope = (Submission.campaign_id == campaign_id, Submission.enterprise_id == enterprise_id,
              Submission.audience == audience)
     previous = _latest_of(session, campaign_id, enterprise_id, audience)
-    waiting = session.execute(select(Submission.id, Submission.definition_hash, Submission.answers)
-                              .where(*scope, Submission.release_no.is_(None))).all()
-    if not disclosure.release_due(previous.answers + len(waiting), previous.answers):
+    unreleased = (*scope, Submission.release_no.is_(None))
+    if not disclosure.release_due(previous.answers + session.scalar(select(func.count()).where(*unreleased)),
+                                  previous.answers):
         return 0
     number = previous.number + 1
-    session.execute(update(Submission).where(Submission.id.in_([row.id for row in waiting])).values(release_no=number)
-                    .execution_options(synchronize_session=False))
+    # one pass marks the batch and reads it; answers committed since the count only make it larger
+    waiting = session.execute(update(Submission).where(*unreleased).values(release_no=number)
+                              .returning(Submission.id, Submission.definition_hash, Submission.answers)
+                              .execution_options(synchronize_session=False)).all()
     # the counts are additive: the previous release's plus the new batch's, so a release costs its batch,
     # not every answer the enterprise ever gave (it runs after every fifth answer on the public path)
     groups: dict = defaultdict(list)

@@ -149,3 +149,38 @@ def test_a_dead_pooled_connection_is_replaced_and_the_answer_stored(app, client,
     session.rollback()
     assert session.scalar(select(func.count()).select_from(Submission)) == 2
     redis_client.flushdb()
+
+
+def test_with_a_release_process_the_web_process_only_hands_the_groups_over(app, client, session, world):
+    from evalsite.survey_data import release_process
+
+    redis_client = _redis_or_skip(app)
+    app.config["SURVEY_RELEASE_DELAY"] = 30  # drain() stands for the thread's waking
+    token = make_links(app, session, world)[(world.ent_a.id, "worker")].token
+    for _ in range(5):
+        full_post(client, token)
+    background = releaser.releaser(app)
+    background.drain()  # no release process: the web process released the batch itself
+    assert releases_of(session, world) == [(1, 5)]
+    release_process.run(app, once=True)  # one round of `flask survey-releaser`: its heartbeat is now set
+    assert redis_client.exists(release_process.ALIVE)
+    for _ in range(5):
+        full_post(client, token)
+    assert background.drain() == 0  # handed over, not made here
+    assert redis_client.smembers(release_process.PENDING) == {f"{world.campaign.id}:{world.ent_a.id}:worker".encode()}
+    assert releases_of(session, world) == [(1, 5)]
+    assert release_process.run(app, once=True) == 1
+    assert releases_of(session, world) == [(1, 5), (2, 10)] and not redis_client.smembers(release_process.PENDING)
+    redis_client.delete(release_process.ALIVE)  # the process stopped: the web process releases again
+    for _ in range(5):
+        full_post(client, token)
+    assert background.drain() == 1 and releases_of(session, world) == [(1, 5), (2, 10), (3, 15)]
+    redis_client.flushdb()
+
+
+def test_the_release_process_refuses_to_start_without_redis(app):
+    from evalsite.survey_data import release_process
+
+    app.config["REDIS_URL"] = None
+    with pytest.raises(RuntimeError, match="REDIS_URL"):
+        release_process.run(app, once=True)
