@@ -98,7 +98,10 @@ def nav_items():
 def init_app(app: Flask) -> None:
     timefmt.init_app(app)
     labels.init_app(app)
+    from .survey_data.results import withheld_text
+
     app.jinja_env.filters.update(date=fmt_date, iso_date=iso_date, pct=fmt_pct, num=fmt_num, yesno=yesno)
+    app.jinja_env.globals.update(withheld_text=withheld_text)
     from .main.inbox import unread_count
 
     app.jinja_env.globals.update(url_with=url_with, url_here=url_here, nav_items=nav_items, unread_count=unread_count)

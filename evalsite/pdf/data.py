@@ -26,6 +26,7 @@ class RateLine:
     high: Number = None
     suppressed: bool = False  # fewer than 5 answers: not shown at all
     insufficient: bool = False  # shown, but below the minimum sample the score needs (E scores 0)
+    protected: bool = False  # withheld from 5+ answers so as not to give fewer than 5 away (surveys.publication)
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,10 @@ def _conclusion(d: ReportData, heading: str) -> list:
         out.append(para("问卷调查比率（Wilson 95% 置信区间）", "h3"))
         rows = [[para(h, "cell_h") for h in ("指标", "比率", "有效样本 n", "95% 置信区间")]]
         for r in d.rates:
-            if r.suppressed or r.value is None:
+            if r.protected:  # from 5+ answers, withheld so that it gives no fewer than 5 away
+                rows.append([para(r.label, "cell"), para("不予呈现", "cell_c"), para(str(r.n), "cell_r"),
+                             para("为防止推算出个别人的答案，不予呈现", "cell_c")])
+            elif r.suppressed or r.value is None:
                 rows.append([para(r.label, "cell"), para("样本不足", "cell_c"),
                              para(str(r.n) if r.n else DASH, "cell_r"), para("不足5份，不予呈现", "cell_c")])
             else:

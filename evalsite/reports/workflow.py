@@ -166,7 +166,8 @@ def _rates(indicators: list[dict]) -> list[dict]:
             low, high = wilson_interval(round(value * n), n)
         out.append(dict(label=RATE_LABELS.get(key, key), value=value, n=n, low=low, high=high,
                         suppressed=value is None or n < min_group,
-                        insufficient=bool(row.get("survey_insufficient"))))
+                        insufficient=bool(row.get("survey_insufficient")),
+                        protected=value is None and n >= min_group))
     return out
 
 

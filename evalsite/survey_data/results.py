@@ -100,3 +100,21 @@ def group_totals(rows: list[MonitorRow]) -> list[dict]:
         u["required"] += r.worker_required
         u["green"] += r.light == "green"
     return list(units.values())
+
+
+def withheld_text(value, n) -> str:
+    """Why a survey rate is not shown or scored, in the words every page and report uses.
+
+    A rate read from at least ``min_group_size`` answers can still be withheld, so that what is shown
+    does not give away fewer than five answers (``surveys.publication``): saying "too few answers"
+    next to n = 32 would be wrong.
+    """
+    from surveys import load_settings
+
+    if value is None and n and n >= load_settings().min_group_size:
+        return WITHHELD_TO_PROTECT
+    return TOO_FEW
+
+
+TOO_FEW = "样本不足"
+WITHHELD_TO_PROTECT = "为防止推算出个别人的答案，不予呈现"

@@ -161,3 +161,17 @@ def test_small_and_insufficient_samples_are_told_apart(tmp_path):
     text = flat(pdf_text(render_report(sample_report(rates=rates)), tmp_path))
     assert "62.0%" in text and "未达最低样本量，不计分" in text
     assert "不足5份，不予呈现" in text
+
+
+def test_a_rate_withheld_to_protect_few_answers_is_not_called_a_small_sample(tmp_path):
+    """32 answers, rate withheld so that no hidden cell of 1-4 can be derived: the report must not say "不足5份"."""
+    from evalsite.reports.workflow import _rates
+    from evalsite.survey_data.results import TOO_FEW, WITHHELD_TO_PROTECT, withheld_text
+
+    rows = _rates([{"rate_key": "participation", "survey_n": 32, "survey_rate": None},
+                   {"rate_key": "awareness", "survey_n": 3, "survey_rate": None}])
+    assert [r["protected"] for r in rows] == [True, False] and all(r["suppressed"] for r in rows)
+    text = flat(pdf_text(render_report(sample_report(rates=[RateLine(**rows[0])])), tmp_path))
+    assert "为防止推算出个别人的答案，不予呈现" in text and "不足5份" not in text and "样本不足" not in text
+    assert withheld_text(None, 32) == WITHHELD_TO_PROTECT and withheld_text(None, 3) == TOO_FEW
+    assert withheld_text(None, None) == TOO_FEW
