@@ -62,10 +62,23 @@ def hand_over(url: str | None, groups) -> bool:
         return False
 
 
-def run(app, once: bool = False) -> int:
-    """Release what the web processes ask for until stopped (SIGTERM, SIGINT); ``once``: one round (tests)."""
+def _round(app, client) -> int:
+    """Renew the heartbeat, then release every group asked for since the last round."""
     from . import releases
 
+    client.set(ALIVE, "1", ex=5)
+    made = 0
+    for value in client.spop(PENDING, TAKE) or []:
+        try:
+            with app.app_context():
+                made += releases.release_now(*_decode(value))
+        except Exception as exc:  # noqa: BLE001 - those answers wait for the next ask or page
+            log.warning("survey release failed (%s)", type(exc).__name__)
+    return made
+
+
+def run(app, once: bool = False) -> int:
+    """Release what the web processes ask for until stopped (SIGTERM, SIGINT); ``once``: one round (tests)."""
     url = app.config.get("REDIS_URL")
     if not url:
         raise RuntimeError("flask survey-releaser needs REDIS_URL: without Redis the web processes release themselves")
@@ -78,18 +91,19 @@ def run(app, once: bool = False) -> int:
             signal.signal(sig, lambda *_: stopping.append(True))
     made = 0
     while not stopping:
-        client.set(ALIVE, "1", ex=5)
-        for value in client.spop(PENDING, TAKE) or []:
-            try:
-                with app.app_context():
-                    made += releases.release_now(*_decode(value))
-            except Exception as exc:  # noqa: BLE001 - those answers wait for the next ask or page
-                log.warning("survey release failed (%s)", type(exc).__name__)
+        try:
+            made += _round(app, client)
+        except Exception as exc:  # noqa: BLE001 - Redis away for a moment: the web processes release meanwhile
+            log.warning("survey releaser: Redis unavailable (%s), trying again", type(exc).__name__)
+            if once:
+                raise
         if once:
             return made
         time.sleep(POLL)
-    client.delete(ALIVE)
-    for value in client.spop(PENDING, TAKE) or []:  # asked while stopping: release before going
-        with app.app_context():
-            made += releases.release_now(*_decode(value))
+    try:
+        client.delete(ALIVE)  # from now on the web processes release by themselves
+        made += _round(app, client) if client.scard(PENDING) else 0  # what was asked while stopping
+        client.delete(ALIVE)
+    except Exception as exc:  # noqa: BLE001 - Redis gone: those answers wait for the next ask or page
+        log.warning("survey releaser: could not finish (%s)", type(exc).__name__)
     return made

@@ -184,3 +184,31 @@ def test_the_release_process_refuses_to_start_without_redis(app):
     app.config["REDIS_URL"] = None
     with pytest.raises(RuntimeError, match="REDIS_URL"):
         release_process.run(app, once=True)
+
+
+def test_flask_survey_releaser_keeps_a_heartbeat_and_stops_cleanly_on_sigterm(app, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from evalsite.survey_data import release_process
+    from tests.evalsite.test_survey_stuffing import TEST_REDIS_URL
+
+    redis_client = _redis_or_skip(app)
+    flask = str(Path(sys.executable).with_name("flask"))
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}", "REDIS_URL": TEST_REDIS_URL,
+           "SECRET_KEY": "test-secret-key-0123456789", "EVALSITE_ENV": "development"}
+    proc = subprocess.Popen([flask, "--app", "evalsite:create_app()", "survey-releaser"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for(lambda: redis_client.exists(release_process.ALIVE), 30), proc.stderr.read() if proc.poll() else ""
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "问卷结果发布进程已停止" in err and not redis_client.exists(release_process.ALIVE)
+    redis_client.flushdb()
