@@ -57,6 +57,8 @@ def from_env(instance_path: str) -> dict:
         "STORAGE_SIGNED_SECONDS": int(os.environ.get("STORAGE_SIGNED_SECONDS", 300)),
         # how long a batch job's file is kept after the job finished (`flask storage-gc`, evalsite/storage_gc.py)
         "JOB_FILE_DAYS": float(os.environ.get("JOB_FILE_DAYS") or 7),
+        # a running job without a heartbeat for this long was interrupted (evalsite/batch/recovery.py)
+        "JOB_STALE_MINUTES": float(os.environ.get("JOB_STALE_MINUTES") or 30),
         "FONT_PATH": os.environ.get("EVALSITE_FONT_PATH") or str(ROOT / "evalsite" / "pdf" / "fonts" / "wqy-microhei.ttc"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         # e-mail of the notifications (evalsite/notifier.py): only when MAIL_SERVER and MAIL_FROM are set

@@ -119,7 +119,7 @@ class Context:
 
     def set_total(self, total: int) -> None:
         with writing():
-            self.job.total = total
+            self.job.total, self.job.heartbeat_at = total, utcnow()
             self.session.commit()
 
     def count(self, key: str, n: int = 1) -> None:
@@ -135,6 +135,7 @@ class Context:
                 yield it
                 self.job.done = (self.job.done or 0) + 1
                 self.job.summary = dict(self.summary)
+                self.job.heartbeat_at = utcnow()
                 self.session.commit()
         except DomainError as exc:  # Refused, four eyes, a state conflict, bad input: listed with the reason
             self._refused(it.label, exc.message)
@@ -152,7 +153,7 @@ class Context:
                 refusals.append({"item": label[:200], "reason": reason[:500]})
             job.refusals = refusals
             job.done = (job.done or 0) + 1
-            job.summary = summary
+            job.summary, job.heartbeat_at = summary, utcnow()
             self.session.commit()
 
     def attach(self, data: bytes, filename: str, mimetype: str) -> None:
@@ -162,16 +163,18 @@ class Context:
         key = current_storage().put(data)
         with writing():
             self.job.result_key, self.job.result_name, self.job.result_type = key, filename[:200], mimetype[:100]
+            self.job.heartbeat_at = utcnow()
             self.session.commit()
 
 
 def claim(session: Session, job_id: int, runner: str) -> Optional[Job]:
-    """Mark a queued job running (once: a second runner gets None)."""
+    """Mark a queued job running (once: a second runner gets None); its heartbeat starts here."""
     from sqlalchemy import update
 
+    now = utcnow()
     with writing():
         moved = session.execute(update(Job).where(Job.id == job_id, Job.status == "queued").values(
-            status="running", runner=runner, started_at=utcnow())).rowcount
+            status="running", runner=runner, started_at=now, heartbeat_at=now)).rowcount
         session.commit()
     return session.get(Job, job_id) if moved == 1 else None
 

@@ -1,7 +1,9 @@
-"""``flask run-job ID``, ``flask run-jobs`` (cron, for JOB_RUNNER=cli) and ``flask batch-reports``."""
+"""``flask run-job ID``, ``flask run-jobs`` (cron, for JOB_RUNNER=cli), ``flask jobs-recover`` (cron) and
+``flask batch-reports``."""
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -9,7 +11,7 @@ from .. import jobs
 from ..cli import campaign_option, resolve_campaign, resolve_user
 from ..db import db, writing
 from ..models import Job, Report, ReportVersion
-from . import execute, registry
+from . import execute, recovery, registry
 
 
 def _report(job: Job) -> None:
@@ -51,6 +53,18 @@ def run_jobs():
     click.echo(f"已处理 {len(ids)} 个排队任务。")
 
 
+@click.command("jobs-recover")
+@with_appcontext
+def jobs_recover():
+    """Mark failed (已中断) every running job without a heartbeat for JOB_STALE_MINUTES (for cron)."""
+    with writing():
+        ids = recovery.recover(db.session)
+        db.session.commit()
+    for job_id in ids:
+        click.echo(f"任务 {job_id} 已中断（超过 {current_app.config['JOB_STALE_MINUTES']:g} 分钟没有进展），已标记。")
+    click.echo(f"已标记 {len(ids)} 个中断的任务。")
+
+
 @click.command("batch-reports")
 @click.argument("action", type=click.Choice(["approve", "issue"]))
 @campaign_option
@@ -71,4 +85,4 @@ def batch_reports(action, campaign_code, as_user):
     _report(execute.run_job(job.id, "cli"))
 
 
-COMMANDS = [run_job, run_jobs, batch_reports]
+COMMANDS = [run_job, run_jobs, jobs_recover, batch_reports]

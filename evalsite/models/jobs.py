@@ -19,6 +19,10 @@ from .base import utcnow
 from .users import User
 
 JOB_STATUSES = {"queued": "排队中", "running": "进行中", "finished": "已完成", "failed": "失败"}
+INTERRUPTED_LABEL = "已中断"
+# the error of a job found still "running" long after its last heartbeat (evalsite/batch/recovery.py)
+INTERRUPTED = ("任务在执行过程中被中断（服务器进程重启或退出），已停止。已完成的项目保留，"
+               "其余项目未做任何修改；提交该任务的用户可以在本页重新运行它。")
 
 
 class Job(Base):
@@ -43,12 +47,21 @@ class Job(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     started_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     finished_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    # the last sign of life of its runner: set when claimed and at every commit of its progress
+    heartbeat_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
 
     requested_by: Mapped[Optional[User]] = relationship()
 
     @property
     def status_label(self) -> str:
+        if self.interrupted:
+            return INTERRUPTED_LABEL
         return JOB_STATUSES.get(self.status, "未知")
+
+    @property
+    def interrupted(self) -> bool:
+        """Marked by ``flask jobs-recover``: failed because its runner went away, not because of an error."""
+        return self.status == "failed" and self.error == INTERRUPTED
 
     @property
     def finished(self) -> bool:

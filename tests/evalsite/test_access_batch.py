@@ -28,6 +28,8 @@ ROUTES = [
     Case("batch.job", lambda w: f"/batch/jobs/{IDS['job']}", exp(), setup=_job),
     Case("batch.download", lambda w: f"/batch/jobs/{IDS['job']}/download", exp(city=409), setup=_job,
          note="not finished yet"),
+    Case("batch.restart", lambda w: f"/batch/jobs/{IDS['job']}/restart", exp(city=403), "POST", setup=_job,
+         note="only the requester, and only an interrupted job (this one is queued: 409 for them)"),
     Case("batch.my_jobs", lambda w: "/batch/jobs", exp(ent_a=200, ent_b=200, district_other=200, evaluator=200)),
     Case("batch.reports", lambda w: f"/batch/reports?campaign={w.campaign.id}", exp(district_other=400, city=400),
          "POST", note="nothing ticked"),
