@@ -8,7 +8,7 @@ from flask import Flask, redirect, request, url_for
 from . import sessions
 from .forms import PASSWORD_HINT
 from .views_login import bp
-from . import views_mfa  # noqa: F401,E402  (routes on the same blueprint)
+from . import views_account, views_mfa  # noqa: F401,E402  (routes on the same blueprint)
 
 # what a user who must replace an administrator's password may still open
 OPEN_DURING_FORCED_CHANGE = {"auth.change_password", "auth.logout", "auth.login", "auth.mfa_verify",

@@ -8,24 +8,13 @@ from wtforms import (BooleanField, DateField, DecimalField, IntegerField, Passwo
                      TextAreaField)
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..auth.forms import check_new_password
+from ..auth.forms import EMAIL_LABEL, check_email as _check_email, check_new_password
 from ..inputs import Finite
 from ..models.users import ROLES, SIDES
 from .common import ZhForm
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{2,32}$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
-
-
-def _check_email(form, field):
-    """Optional; when given, one address (notifications are e-mailed to it when e-mail is configured)."""
-    value = (field.data or "").strip()
-    if value and (len(value) > 254 or not EMAIL_RE.match(value)):
-        raise ValidationError("请填写有效的电子邮箱地址，例如 zhangsan@example.cn；不需要邮件通知可留空")
-
-
-EMAIL_LABEL = "电子邮箱（接收通知，可不填）"
 
 
 class CampaignForm(ZhForm):
