@@ -22,7 +22,7 @@ SHOTS = os.environ.get("SCREENSHOT_DIR")
 
 def _pages(world, version, item):
     ent = world.ent_a.id
-    common = ["/", "/guide", "/inbox", "/reports/", f"/reports/enterprise/{ent}", f"/reports/versions/{version}",
+    common = ["/", "/guide", "/inbox", "/account", "/reports/", f"/reports/enterprise/{ent}", f"/reports/versions/{version}",
               f"/reports/items/{item}", f"/enterprises/{ent}/hub"]
     return {
         "ent_a_union": common + ["/assessments/self", "/assessments/self/A", "/surveys/", f"/enterprises/{ent}"],
