@@ -19,6 +19,7 @@ from .common import (DASH, DATE_BLANK, HEADER_BG, HEADER_INDENT, HEADER_SIZE, HI
                      styles, table)
 from .data import ReportData
 from ..labels import code_ref_text
+from ..survey_data.results import WITHHELD_TO_PROTECT
 
 CONTENT_W = A4[0] - 36 * mm
 SEVERITY = {"high": "严重", "critical": "严重", "medium": "一般", "low": "轻微"}
@@ -93,7 +94,7 @@ def _conclusion(d: ReportData, heading: str) -> list:
         for r in d.rates:
             if r.protected:  # from 5+ answers, withheld so that it gives no fewer than 5 away
                 rows.append([para(r.label, "cell"), para("不予呈现", "cell_c"), para(str(r.n), "cell_r"),
-                             para("为防止推算出个别人的答案，不予呈现", "cell_c")])
+                             para(WITHHELD_TO_PROTECT, "cell_c")])
             elif r.suppressed or r.value is None:
                 rows.append([para(r.label, "cell"), para("样本不足", "cell_c"),
                              para(str(r.n) if r.n else DASH, "cell_r"), para("不足5份，不予呈现", "cell_c")])

@@ -152,6 +152,8 @@ RATE_LABELS = {"participation": "职工参与率", "awareness": "职工知晓率
 
 def _rates(indicators: list[dict]) -> list[dict]:
     from surveys import load_settings
+
+    from ..survey_data.results import withheld_to_protect
     from surveys.stats import wilson_interval
 
     min_group = load_settings().min_group_size
@@ -167,7 +169,7 @@ def _rates(indicators: list[dict]) -> list[dict]:
         out.append(dict(label=RATE_LABELS.get(key, key), value=value, n=n, low=low, high=high,
                         suppressed=value is None or n < min_group,
                         insufficient=bool(row.get("survey_insufficient")),
-                        protected=value is None and n >= min_group))
+                        protected=withheld_to_protect(value, n)))
     return out
 
 

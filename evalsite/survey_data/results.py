@@ -102,18 +102,18 @@ def group_totals(rows: list[MonitorRow]) -> list[dict]:
     return list(units.values())
 
 
-def withheld_text(value, n) -> str:
-    """Why a survey rate is not shown or scored, in the words every page and report uses.
-
-    A rate read from at least ``min_group_size`` answers can still be withheld, so that what is shown
-    does not give away fewer than five answers (``surveys.publication``): saying "too few answers"
-    next to n = 32 would be wrong.
-    """
+def withheld_to_protect(value, n) -> bool:
+    """A rate missing although read from at least ``min_group_size`` answers: withheld so that what is
+    shown does not give away fewer than five answers (``surveys.publication``), not a small sample."""
     from surveys import load_settings
 
-    if value is None and n and n >= load_settings().min_group_size:
-        return WITHHELD_TO_PROTECT
-    return TOO_FEW
+    return value is None and bool(n) and n >= load_settings().min_group_size
+
+
+def withheld_text(value, n) -> str:
+    """Why a survey rate is not shown or scored, in the words every page and report uses
+    (saying "too few answers" next to n = 32 would be wrong)."""
+    return WITHHELD_TO_PROTECT if withheld_to_protect(value, n) else TOO_FEW
 
 
 TOO_FEW = "样本不足"
