@@ -64,9 +64,13 @@ def hand_over(url: str | None, groups) -> bool:
 
 def _round(app, client) -> int:
     """Renew the heartbeat, then release every group asked for since the last round."""
+    client.set(ALIVE, "1", ex=5)
+    return _release_pending(app, client)
+
+
+def _release_pending(app, client) -> int:
     from . import releases
 
-    client.set(ALIVE, "1", ex=5)
     made = 0
     for value in client.spop(PENDING, TAKE) or []:
         try:
@@ -102,8 +106,7 @@ def run(app, once: bool = False) -> int:
         time.sleep(POLL)
     try:
         client.delete(ALIVE)  # from now on the web processes release by themselves
-        made += _round(app, client) if client.scard(PENDING) else 0  # what was asked while stopping
-        client.delete(ALIVE)
+        made += _release_pending(app, client)  # what was asked before they knew
     except Exception as exc:  # noqa: BLE001 - Redis gone: those answers wait for the next ask or page
         log.warning("survey releaser: could not finish (%s)", type(exc).__name__)
     return made
